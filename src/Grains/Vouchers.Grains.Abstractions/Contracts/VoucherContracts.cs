@@ -1,0 +1,130 @@
+using System.Collections.Immutable;
+using Vouchers.Domain;
+
+namespace Vouchers.Contracts;
+
+/// <summary>Where a voucher is in its lifecycle. Expired is derived from the clock, never written by a sweep.</summary>
+[GenerateSerializer, Alias("VoucherStatus")]
+public enum VoucherStatus
+{
+    Claimed = 0,
+    Used = 1,
+    SubsidyApplied = 2,
+    Redeemed = 3,
+    Returned = 4,
+    Expired = 5,
+}
+
+/// <summary>A voucher as its holder, its channel and institutions may see it (names and ID numbers masked).</summary>
+[GenerateSerializer, Immutable, Alias("VoucherView")]
+public sealed record VoucherView(
+    [property: Id(0)] string Code,
+    [property: Id(1)] string BatchId,
+    [property: Id(2)] string ProgramId,
+    [property: Id(3)] VoucherStatus Status,
+    [property: Id(4)] string HolderName,
+    [property: Id(5)] string HolderIdNumber,
+    [property: Id(6)] decimal SubsidyAmount,
+    [property: Id(7)] DateTimeOffset ClaimedAt,
+    [property: Id(8)] DateTimeOffset ExpiresAt,
+    [property: Id(9)] string ChannelId,
+    [property: Id(10)] string? InstitutionId,
+    [property: Id(11)] DateTimeOffset? UsedAt,
+    [property: Id(12)] string? ApplicationId);
+
+/// <summary>A claim as the gateway hands it to the grains: the person is a keyed hash plus a derived profile.</summary>
+[GenerateSerializer, Immutable, Alias("ClaimRequest")]
+public sealed record ClaimRequest(
+    [property: Id(0)] string BatchId,
+    [property: Id(1)] string PersonKey,
+    [property: Id(2)] PersonProfile Person,
+    [property: Id(3)] string MaskedName,
+    [property: Id(4)] string MaskedIdNumber,
+    [property: Id(5)] string ChannelId,
+    [property: Id(6)] string RequestId,
+    [property: Id(7)] bool Commitment,
+    [property: Id(8)] ImmutableArray<string> AttestedGroups);
+
+[GenerateSerializer, Alias("ClaimOutcome")]
+public enum ClaimOutcome
+{
+    Claimed = 0,
+    /// <summary>The same channel sent the same request id again: the first result is returned.</summary>
+    Replayed = 1,
+    AlreadyClaimed = 2,
+    SoldOut = 3,
+    BatchNotFound = 4,
+    BatchNotActive = 5,
+    OutsideClaimWindow = 6,
+    ChannelNotEnabled = 7,
+    NotEligible = 8,
+    CommitmentRequired = 9,
+}
+
+[GenerateSerializer, Immutable, Alias("ClaimResult")]
+public sealed record ClaimResult(
+    [property: Id(0)] ClaimOutcome Outcome,
+    [property: Id(1)] VoucherView? Voucher = null,
+    [property: Id(2)] string? Detail = null);
+
+/// <summary>What the batch grain grants for one claim.</summary>
+[GenerateSerializer, Immutable, Alias("Reservation")]
+public sealed record Reservation(
+    [property: Id(0)] ClaimOutcome Outcome,
+    [property: Id(1)] string? ProgramId = null,
+    [property: Id(2)] decimal SubsidyAmount = 0,
+    [property: Id(3)] DateTimeOffset ExpiresAt = default,
+    [property: Id(4)] ImmutableArray<string> EligibleInstitutionIds = default,
+    [property: Id(5)] string? Detail = null);
+
+/// <summary>Everything a voucher grain needs to come into existence.</summary>
+[GenerateSerializer, Immutable, Alias("VoucherIssue")]
+public sealed record VoucherIssue(
+    [property: Id(0)] string BatchId,
+    [property: Id(1)] string ProgramId,
+    [property: Id(2)] string PersonKey,
+    [property: Id(3)] string HolderName,
+    [property: Id(4)] string HolderIdNumber,
+    [property: Id(5)] decimal SubsidyAmount,
+    [property: Id(6)] DateTimeOffset ClaimedAt,
+    [property: Id(7)] DateTimeOffset ExpiresAt,
+    [property: Id(8)] string ChannelId,
+    [property: Id(9)] ImmutableArray<string> EligibleInstitutionIds);
+
+/// <summary>Why a code does not verify as valid.</summary>
+[GenerateSerializer, Alias("VerifyVerdict")]
+public enum VerifyVerdict
+{
+    Valid = 0,
+    Unknown = 1,
+    Malformed = 2,
+    Expired = 3,
+    Returned = 4,
+    Redeemed = 5,
+    AlreadyUsed = 6,
+    NotForThisInstitution = 7,
+}
+
+[GenerateSerializer, Immutable, Alias("VerifyResult")]
+public sealed record VerifyResult(
+    [property: Id(0)] VerifyVerdict Verdict,
+    [property: Id(1)] VoucherView? Voucher = null)
+{
+    public bool Valid => Verdict == VerifyVerdict.Valid;
+}
+
+[GenerateSerializer, Alias("VoucherCommandStatus")]
+public enum VoucherCommandStatus
+{
+    Done = 0,
+    NotFound = 1,
+    Rejected = 2,
+}
+
+/// <summary>Outcome of a use, return or subsidy step on one voucher; <see cref="Verdict"/> says why it was rejected.</summary>
+[GenerateSerializer, Immutable, Alias("VoucherCommandResult")]
+public sealed record VoucherCommandResult(
+    [property: Id(0)] VoucherCommandStatus Status,
+    [property: Id(1)] VerifyVerdict Verdict,
+    [property: Id(2)] VoucherView? Voucher = null,
+    [property: Id(3)] string? Detail = null);

@@ -1,0 +1,137 @@
+using System.Collections.Immutable;
+using Vouchers.Contracts;
+
+namespace Vouchers;
+
+/// <summary>
+/// One voucher batch. Owns the stock: it never grants more live claims than its quantity,
+/// and keeps the batch counters. Key: the batch id.
+/// </summary>
+[Alias("IBatchGrain")]
+public interface IBatchGrain : IGrainWithStringKey
+{
+    [Alias("Create")] Task<BatchCommandResult> CreateAsync(BatchDefinition definition);
+
+    /// <summary>Replaces the definition; the quantity may not drop below the live claims.</summary>
+    [Alias("Update")] Task<BatchCommandResult> UpdateAsync(BatchDefinition definition);
+
+    [Alias("Activate")] Task<BatchCommandResult> ActivateAsync();
+
+    [Alias("Pause")] Task<BatchCommandResult> PauseAsync();
+
+    [Alias("Close")] Task<BatchCommandResult> CloseAsync();
+
+    [Alias("AddQuantity")] Task<BatchCommandResult> AddQuantityAsync(int amount);
+
+    /// <summary>The batch with live counters, or null when it does not exist.</summary>
+    [Alias("Get")] Task<BatchSnapshot?> GetAsync();
+
+    /// <summary>Takes one unit of stock for a claim if the batch, the channel and the person allow it.</summary>
+    [Alias("Reserve")] Task<Reservation> ReserveAsync(ClaimRequest request, bool onTargetedList);
+
+    /// <summary>Gives back a unit whose voucher could not be issued.</summary>
+    [Alias("CancelReservation")] Task CancelReservationAsync(DateTimeOffset expiresAt);
+
+    /// <summary>A voucher of this batch was returned by its holder: its stock goes back.</summary>
+    [Alias("OnReturned")] Task OnReturnedAsync(DateTimeOffset expiresAt);
+
+    /// <summary>A voucher of this batch was used (enrolled) before it expired.</summary>
+    [Alias("OnUsed")] Task OnUsedAsync(DateTimeOffset expiresAt);
+
+    /// <summary>A voucher of this batch was redeemed after its subsidy was paid.</summary>
+    [Alias("OnRedeemed")] Task OnRedeemedAsync(decimal amount);
+}
+
+/// <summary>The list of batches, for listing and filtering. Key: "all". Holds one small line per batch.</summary>
+[Alias("IBatchCatalogGrain")]
+public interface IBatchCatalogGrain : IGrainWithStringKey
+{
+    [Alias("Upsert")] Task UpsertAsync(BatchSummary summary);
+
+    [Alias("List")] Task<ImmutableArray<BatchSummary>> ListAsync();
+}
+
+/// <summary>
+/// One person's claim ledger. Owns "one live claim per person per batch" and request-id idempotency.
+/// Key: the keyed hash of the person's ID number, never the number.
+/// </summary>
+[Alias("IPersonLedgerGrain")]
+public interface IPersonLedgerGrain : IGrainWithStringKey
+{
+    [Alias("Claim")] Task<ClaimResult> ClaimAsync(ClaimRequest request);
+
+    /// <summary>The person's vouchers, newest first, with their current status.</summary>
+    [Alias("GetWallet")] Task<ImmutableArray<VoucherView>> GetWalletAsync();
+
+    /// <summary>Returns an unused voucher of this person; its stock goes back to the batch.</summary>
+    [Alias("Return")] Task<VoucherCommandResult> ReturnAsync(string code);
+
+    /// <summary>Puts the person on a batch's targeted list (定向发放).</summary>
+    [Alias("AddTarget")] Task AddTargetAsync(string batchId);
+}
+
+/// <summary>One voucher. Owns its lifecycle: claimed → used → subsidy applied → redeemed, or returned/expired. Key: its code.</summary>
+[Alias("IVoucherGrain")]
+public interface IVoucherGrain : IGrainWithStringKey
+{
+    /// <summary>Brings the voucher into existence; false if the code is taken already.</summary>
+    [Alias("Issue")] Task<bool> IssueAsync(VoucherIssue issue);
+
+    [Alias("Get")] Task<VoucherView?> GetAsync();
+
+    /// <summary>Whether the voucher is valid for use at the institution, or why not. Changes nothing.</summary>
+    [Alias("Verify")] Task<VerifyResult> VerifyAsync(string institutionId);
+
+    /// <summary>Enrolls the holder at the institution: binds the voucher to it, once.</summary>
+    [Alias("Use")] Task<VoucherCommandResult> UseAsync(string institutionId);
+
+    /// <summary>Returns the voucher if it belongs to the person and is unused.</summary>
+    [Alias("Return")] Task<VoucherCommandResult> ReturnAsync(string personKey);
+
+    /// <summary>Puts the voucher into a subsidy application of the institution that used it.</summary>
+    [Alias("ApplyForSubsidy")] Task<VoucherCommandResult> ApplyForSubsidyAsync(string institutionId, string applicationId);
+
+    /// <summary>Takes the voucher out of a subsidy application whose line was rejected; it may be applied again.</summary>
+    [Alias("ReleaseFromApplication")] Task<VoucherCommandResult> ReleaseFromApplicationAsync(string applicationId);
+
+    /// <summary>Redeems (核销) the voucher after its subsidy was paid: its code is dead from now on.</summary>
+    [Alias("Redeem")] Task<VoucherCommandResult> RedeemAsync(string applicationId);
+}
+
+/// <summary>An institution's subsidy application (补贴申请) for vouchers of one batch. Key: the application id.</summary>
+[Alias("ISubsidyApplicationGrain")]
+public interface ISubsidyApplicationGrain : IGrainWithStringKey
+{
+    [Alias("Submit")] Task<SubsidyCommandResult> SubmitAsync(string institutionId, string batchId, string regionCode, ImmutableArray<string> codes);
+
+    [Alias("Get")] Task<SubsidyApplicationView?> GetAsync();
+
+    /// <summary>Approves or rejects pending lines.</summary>
+    [Alias("Review")] Task<SubsidyCommandResult> ReviewAsync(ImmutableArray<SubsidyDecision> decisions);
+
+    /// <summary>Pays the approved lines: their vouchers become redeemed. Safe to repeat.</summary>
+    [Alias("Disburse")] Task<SubsidyCommandResult> DisburseAsync();
+}
+
+/// <summary>The ids of the subsidy applications filed against one batch. Key: the batch id.</summary>
+[Alias("IBatchApplicationsGrain")]
+public interface IBatchApplicationsGrain : IGrainWithStringKey
+{
+    [Alias("Add")] Task AddAsync(string applicationId);
+
+    [Alias("List")] Task<ImmutableArray<string>> ListAsync();
+}
+
+/// <summary>
+/// One entry of a registry (programs, institutions, channels, API-key principals). Key: the entry's id.
+/// Entries are created once and read often; the gateway checks that batches reference existing entries.
+/// </summary>
+[Alias("IRegistryGrain`1")]
+public interface IRegistryGrain<TEntry> : IGrainWithStringKey
+    where TEntry : class
+{
+    /// <summary>False when an entry with this id exists already.</summary>
+    [Alias("Create")] Task<bool> CreateAsync(TEntry entry);
+
+    [Alias("Get")] Task<TEntry?> GetAsync();
+}

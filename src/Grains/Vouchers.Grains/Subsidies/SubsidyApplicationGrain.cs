@@ -1,0 +1,138 @@
+using System.Collections.Immutable;
+using Vouchers.Contracts;
+using Vouchers.Grains.Storage;
+
+namespace Vouchers.Grains.Subsidies;
+
+/// <summary>
+/// An institution's subsidy application. Submission binds each listed voucher to the application
+/// (the voucher grain refuses a second application); disbursement redeems the approved ones.
+/// </summary>
+internal sealed class SubsidyApplicationGrain(
+    [PersistentState("application", StorageNames.Vouchers)] IPersistentState<SubsidyApplicationState> state,
+    TimeProvider time) : Grain, ISubsidyApplicationGrain
+{
+    public const int MaxLines = 500;
+
+    private string Id => this.GetPrimaryKeyString();
+
+    public async Task<SubsidyCommandResult> SubmitAsync(string institutionId, string batchId, string regionCode, ImmutableArray<string> codes)
+    {
+        if (state.State.InstitutionId is not null)
+        {
+            return new(SubsidyCommandStatus.AlreadyExists, View());
+        }
+
+        if (codes.IsDefaultOrEmpty || codes.Length > MaxLines)
+        {
+            throw new ArgumentException($"An application lists 1 to {MaxLines} codes.", nameof(codes));
+        }
+
+        var lines = new List<SubsidyLine>(codes.Length);
+        foreach (var code in codes.Distinct(StringComparer.Ordinal))
+        {
+            var voucher = GrainFactory.GetGrain<IVoucherGrain>(code);
+            var view = await voucher.GetAsync();
+            if (view is null || view.BatchId != batchId)
+            {
+                lines.Add(new SubsidyLine(code, SubsidyLineStatus.Refused, 0, "The code is not a voucher of this batch."));
+                continue;
+            }
+
+            var result = await voucher.ApplyForSubsidyAsync(institutionId, Id);
+            lines.Add(result.Status == VoucherCommandStatus.Done
+                ? new SubsidyLine(code, SubsidyLineStatus.Pending, view.SubsidyAmount)
+                : new SubsidyLine(code, SubsidyLineStatus.Refused, 0, result.Detail ?? result.Verdict.ToString()));
+        }
+
+        state.State.InstitutionId = institutionId;
+        state.State.BatchId = batchId;
+        state.State.RegionCode = regionCode;
+        state.State.Lines = lines;
+        state.State.SubmittedAt = time.GetUtcNow();
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IBatchApplicationsGrain>(batchId).AddAsync(Id);
+        return new(SubsidyCommandStatus.Done, View());
+    }
+
+    public Task<SubsidyApplicationView?> GetAsync() => Task.FromResult(state.State.InstitutionId is null ? null : View());
+
+    public async Task<SubsidyCommandResult> ReviewAsync(ImmutableArray<SubsidyDecision> decisions)
+    {
+        if (state.State.InstitutionId is null)
+        {
+            return new(SubsidyCommandStatus.NotFound);
+        }
+
+        if (state.State.Status != SubsidyApplicationStatus.Submitted)
+        {
+            return new(SubsidyCommandStatus.InvalidState, View(), "A disbursed application cannot be reviewed.");
+        }
+
+        var lines = state.State.Lines;
+        foreach (var decision in decisions)
+        {
+            var index = lines.FindIndex(l => l.Code == decision.Code);
+            if (index < 0 || lines[index].Status is SubsidyLineStatus.Refused)
+            {
+                return new(SubsidyCommandStatus.UnknownLine, View(), $"The application has no reviewable line for code '{decision.Code}'.");
+            }
+        }
+
+        foreach (var decision in decisions)
+        {
+            var index = lines.FindIndex(l => l.Code == decision.Code);
+            var line = lines[index];
+            if (decision.Approve)
+            {
+                lines[index] = line with { Status = SubsidyLineStatus.Approved, Reason = decision.Reason };
+            }
+            else
+            {
+                await GrainFactory.GetGrain<IVoucherGrain>(line.Code).ReleaseFromApplicationAsync(Id);
+                lines[index] = line with { Status = SubsidyLineStatus.Rejected, Reason = decision.Reason };
+            }
+        }
+
+        await state.WriteStateAsync();
+        return new(SubsidyCommandStatus.Done, View());
+    }
+
+    public async Task<SubsidyCommandResult> DisburseAsync()
+    {
+        if (state.State.InstitutionId is null)
+        {
+            return new(SubsidyCommandStatus.NotFound);
+        }
+
+        if (state.State.Status == SubsidyApplicationStatus.Disbursed)
+        {
+            return new(SubsidyCommandStatus.Done, View());
+        }
+
+        if (state.State.Lines.Any(l => l.Status == SubsidyLineStatus.Pending))
+        {
+            return new(SubsidyCommandStatus.InvalidState, View(), "Every line must be approved or rejected before disbursement.");
+        }
+
+        // Each voucher redeems idempotently, so a crash half-way is finished by repeating the call.
+        var lines = state.State.Lines;
+        for (var i = 0; i < lines.Count; i++)
+        {
+            if (lines[i].Status == SubsidyLineStatus.Approved)
+            {
+                await GrainFactory.GetGrain<IVoucherGrain>(lines[i].Code).RedeemAsync(Id);
+                lines[i] = lines[i] with { Status = SubsidyLineStatus.Redeemed };
+            }
+        }
+
+        state.State.Status = SubsidyApplicationStatus.Disbursed;
+        state.State.DisbursedAt = time.GetUtcNow();
+        await state.WriteStateAsync();
+        return new(SubsidyCommandStatus.Done, View());
+    }
+
+    private SubsidyApplicationView View() =>
+        new(Id, state.State.InstitutionId!, state.State.BatchId, state.State.RegionCode, state.State.Status,
+            [.. state.State.Lines], state.State.SubmittedAt, state.State.DisbursedAt);
+}

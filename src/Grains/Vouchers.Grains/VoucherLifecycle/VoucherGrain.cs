@@ -1,0 +1,204 @@
+using Microsoft.Extensions.Logging;
+using Vouchers.Contracts;
+using Vouchers.Grains.Storage;
+
+namespace Vouchers.Grains.VoucherLifecycle;
+
+internal sealed partial class VoucherGrain(
+    [PersistentState("voucher", StorageNames.Vouchers)] IPersistentState<VoucherState> state,
+    TimeProvider time,
+    ILogger<VoucherGrain> logger) : Grain, IVoucherGrain
+{
+    private string Code => this.GetPrimaryKeyString();
+
+    public async Task<bool> IssueAsync(VoucherIssue issue)
+    {
+        if (state.State.Issue is not null)
+        {
+            return false;
+        }
+
+        state.State.Issue = issue;
+        state.State.Status = VoucherStatus.Claimed;
+        await state.WriteStateAsync();
+        return true;
+    }
+
+    public Task<VoucherView?> GetAsync() => Task.FromResult(state.State.Issue is null ? null : View());
+
+    public Task<VerifyResult> VerifyAsync(string institutionId) => Task.FromResult(Check(institutionId));
+
+    public async Task<VoucherCommandResult> UseAsync(string institutionId)
+    {
+        if (state.State.Status == VoucherStatus.Used && state.State.InstitutionId == institutionId)
+        {
+            return Done(); // a retried use by the same institution
+        }
+
+        var check = Check(institutionId);
+        if (!check.Valid)
+        {
+            return Reject(check);
+        }
+
+        var issue = state.State.Issue!;
+        state.State.Status = VoucherStatus.Used;
+        state.State.InstitutionId = institutionId;
+        state.State.UsedAt = time.GetUtcNow();
+        await state.WriteStateAsync();
+        await Batch.OnUsedAsync(issue.ExpiresAt);
+        LogUsed(Code, issue.BatchId, institutionId);
+        return Done();
+    }
+
+    public async Task<VoucherCommandResult> ReturnAsync(string personKey)
+    {
+        if (state.State.Issue is not { } issue || issue.PersonKey != personKey)
+        {
+            return new(VoucherCommandStatus.NotFound, VerifyVerdict.Unknown);
+        }
+
+        var status = CurrentStatus();
+        if (status != VoucherStatus.Claimed)
+        {
+            return new(VoucherCommandStatus.Rejected, VerdictFor(status), View(), "Only an unused voucher can be returned.");
+        }
+
+        state.State.Status = VoucherStatus.Returned;
+        state.State.ClosedAt = time.GetUtcNow();
+        await state.WriteStateAsync();
+        await Batch.OnReturnedAsync(issue.ExpiresAt);
+        return Done();
+    }
+
+    public async Task<VoucherCommandResult> ApplyForSubsidyAsync(string institutionId, string applicationId)
+    {
+        if (state.State.Issue is null)
+        {
+            return new(VoucherCommandStatus.NotFound, VerifyVerdict.Unknown);
+        }
+
+        if (state.State.Status == VoucherStatus.SubsidyApplied && state.State.ApplicationId == applicationId)
+        {
+            return Done();
+        }
+
+        if (state.State.Status != VoucherStatus.Used || state.State.InstitutionId != institutionId)
+        {
+            var status = CurrentStatus();
+            var verdict = status == VoucherStatus.Claimed ? VerifyVerdict.Valid : VerdictFor(status);
+            return new(VoucherCommandStatus.Rejected, verdict, View(), DescribeNotApplicable(status, institutionId));
+        }
+
+        state.State.Status = VoucherStatus.SubsidyApplied;
+        state.State.ApplicationId = applicationId;
+        await state.WriteStateAsync();
+        return Done();
+    }
+
+    public async Task<VoucherCommandResult> ReleaseFromApplicationAsync(string applicationId)
+    {
+        if (state.State.Status != VoucherStatus.SubsidyApplied || state.State.ApplicationId != applicationId)
+        {
+            return Unchanged();
+        }
+
+        state.State.Status = VoucherStatus.Used;
+        state.State.ApplicationId = null;
+        await state.WriteStateAsync();
+        return Done();
+    }
+
+    public async Task<VoucherCommandResult> RedeemAsync(string applicationId)
+    {
+        if (state.State.Status == VoucherStatus.Redeemed && state.State.ApplicationId == applicationId)
+        {
+            return Done();
+        }
+
+        if (state.State.Status != VoucherStatus.SubsidyApplied || state.State.ApplicationId != applicationId)
+        {
+            return Unchanged();
+        }
+
+        var issue = state.State.Issue!;
+        state.State.Status = VoucherStatus.Redeemed;
+        state.State.ClosedAt = time.GetUtcNow();
+        await state.WriteStateAsync();
+        await Batch.OnRedeemedAsync(issue.SubsidyAmount);
+        LogRedeemed(Code, issue.BatchId, applicationId);
+        return Done();
+    }
+
+    private IBatchGrain Batch => GrainFactory.GetGrain<IBatchGrain>(state.State.Issue!.BatchId);
+
+    /// <summary>The stored status, or Expired once an unused voucher's validity has passed.</summary>
+    private VoucherStatus CurrentStatus() =>
+        state.State.Status == VoucherStatus.Claimed && time.GetUtcNow() >= state.State.Issue!.ExpiresAt
+            ? VoucherStatus.Expired
+            : state.State.Status;
+
+    private VerifyResult Check(string institutionId)
+    {
+        if (state.State.Issue is not { } issue)
+        {
+            return new(VerifyVerdict.Unknown);
+        }
+
+        var status = CurrentStatus();
+        if (status != VoucherStatus.Claimed)
+        {
+            return new(VerdictFor(status), View());
+        }
+
+        if (!issue.EligibleInstitutionIds.IsDefaultOrEmpty && !issue.EligibleInstitutionIds.Contains(institutionId))
+        {
+            return new(VerifyVerdict.NotForThisInstitution, View());
+        }
+
+        return new(VerifyVerdict.Valid, View());
+    }
+
+    private static VerifyVerdict VerdictFor(VoucherStatus status) => status switch
+    {
+        VoucherStatus.Claimed => VerifyVerdict.Valid,
+        VoucherStatus.Used or VoucherStatus.SubsidyApplied => VerifyVerdict.AlreadyUsed,
+        VoucherStatus.Redeemed => VerifyVerdict.Redeemed,
+        VoucherStatus.Returned => VerifyVerdict.Returned,
+        VoucherStatus.Expired => VerifyVerdict.Expired,
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+    };
+
+    private string DescribeNotApplicable(VoucherStatus status, string institutionId) => status switch
+    {
+        VoucherStatus.Claimed or VoucherStatus.Expired => "The voucher was never used (enrolled), so no subsidy can be applied for.",
+        VoucherStatus.Used when state.State.InstitutionId != institutionId => "The voucher was used at another institution.",
+        VoucherStatus.SubsidyApplied => "The voucher is in another subsidy application.",
+        VoucherStatus.Redeemed => "The voucher was redeemed already.",
+        VoucherStatus.Returned => "The voucher was returned.",
+        _ => "The voucher cannot be applied for.",
+    };
+
+    private VoucherView View()
+    {
+        var i = state.State.Issue!;
+        return new VoucherView(Code, i.BatchId, i.ProgramId, CurrentStatus(), i.HolderName, i.HolderIdNumber, i.SubsidyAmount,
+            i.ClaimedAt, i.ExpiresAt, i.ChannelId, state.State.InstitutionId, state.State.UsedAt, state.State.ApplicationId);
+    }
+
+    private VoucherCommandResult Done() => new(VoucherCommandStatus.Done, VerifyVerdict.Valid, View());
+
+    private VoucherCommandResult Unchanged() =>
+        state.State.Issue is null
+            ? new(VoucherCommandStatus.NotFound, VerifyVerdict.Unknown)
+            : new(VoucherCommandStatus.Rejected, VerdictFor(CurrentStatus()), View(), "The voucher is not in this application.");
+
+    private static VoucherCommandResult Reject(VerifyResult check) =>
+        new(check.Verdict == VerifyVerdict.Unknown ? VoucherCommandStatus.NotFound : VoucherCommandStatus.Rejected, check.Verdict, check.Voucher);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Voucher {Code} of batch {BatchId} used at {InstitutionId}")]
+    private partial void LogUsed(string code, string batchId, string institutionId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Voucher {Code} of batch {BatchId} redeemed by application {ApplicationId}")]
+    private partial void LogRedeemed(string code, string batchId, string applicationId);
+}

@@ -1,0 +1,27 @@
+namespace Vouchers.Silo.Hosting;
+
+/// <summary>
+/// The one configuration model of both hosting modes (section "Orleans", e.g. <c>Orleans__ClusterId</c>).
+/// With <c>ConnectionStrings:Vouchers</c> set, clustering, grain storage and reminders live in PostgreSQL;
+/// without it, a single co-hosted silo keeps everything in memory.
+/// </summary>
+public sealed class VoucherClusterOptions
+{
+    public const string Section = "Orleans";
+    public const string ConnectionStringName = "Vouchers";
+    public const string AdoInvariant = "Npgsql";
+
+    public string ClusterId { get; set; } = "vouchers";
+
+    public string ServiceId { get; set; } = "vouchers";
+
+    public int SiloPort { get; set; } = 11111;
+
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>The address other silos and clients reach this silo at; loopback when unset.</summary>
+    public string? AdvertisedIPAddress { get; set; }
+
+    /// <summary>Apply the schema migrations when a silo starts (cluster mode).</summary>
+    public bool MigrateOnStart { get; set; } = true;
+}
