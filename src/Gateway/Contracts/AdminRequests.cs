@@ -1,0 +1,48 @@
+namespace Vouchers.Gateway.Contracts;
+
+/// <summary>Body of POST and PUT /api/v1/admin/batches. Every field is checked and named in a 400.</summary>
+public sealed record BatchRequest
+{
+    public string? Title { get; init; }
+    public string? ProgramId { get; init; }
+    /// <summary>The owning region; defaults to the admin's own region prefix.</summary>
+    public string? RegionCode { get; init; }
+    public string[]? EligibleInstitutionIds { get; init; }
+    public EligibilityRequest? Eligibility { get; init; }
+    public DateTimeOffset? ClaimOpensAt { get; init; }
+    public DateTimeOffset? ClaimClosesAt { get; init; }
+    public int? DaysValidAfterClaim { get; init; }
+    public DateTimeOffset? FixedExpiry { get; init; }
+    public int? Quantity { get; init; }
+    public decimal? SubsidyAmount { get; init; }
+    public string? FundingSource { get; init; }
+    public string[]? EnabledChannelIds { get; init; }
+    public bool RequiresCommitment { get; init; }
+}
+
+public sealed record EligibilityRequest
+{
+    public int? MinAge { get; init; }
+    public int? MaxAge { get; init; }
+    public string[]? RegionPrefixes { get; init; }
+    public string[]? TargetGroups { get; init; }
+    public bool TargetedListOnly { get; init; }
+}
+
+public sealed record QuantityRequest(int? Amount);
+
+/// <summary>People to put on a batch's targeted list; ID numbers travel only in bodies, never in URLs.</summary>
+public sealed record TargetsRequest(string[]? IdNumbers);
+
+public sealed record TargetsResponse(int Added);
+
+public sealed record ProgramRequest(string? Id, string? Name, string? OccupationCode, string? RegionCode);
+
+public sealed record InstitutionRequest(
+    string? Id, string? Name, string? RegionCode, string? Address, double? Latitude, double? Longitude, int? RadiusMeters);
+
+public sealed record ChannelRequest(string? Id, string? Name);
+
+public sealed record ReviewRequest(ReviewDecision[]? Decisions);
+
+public sealed record ReviewDecision(string? Code, bool? Approve, string? Reason);

@@ -1,0 +1,250 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Vouchers.Contracts;
+using Vouchers.Domain;
+using Vouchers.Gateway.Contracts;
+using Vouchers.Gateway.Problems;
+using Vouchers.Gateway.Security;
+
+namespace Vouchers.Gateway.Endpoints;
+
+/// <summary>HR departments define and steer voucher batches within their own region.</summary>
+public static class AdminBatchEndpoints
+{
+    public const int MaxTargetsPerCall = 1000;
+
+    public static RouteGroupBuilder MapAdminBatchEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/admin/batches")
+            .WithTags("Admin: batches")
+            .RequireAuthorization(CallerClaims.PolicyFor(PrincipalRole.Admin));
+
+        group.MapPost("/", CreateAsync).WithName("CreateBatch").WithSummary("Defines a new batch (as a draft).");
+        group.MapGet("/", ListAsync).WithName("ListBatches").WithSummary("The batches of the admin's region.");
+        group.MapGet("/{id}", GetAsync).WithName("GetBatch").WithSummary("A batch with its live counters.");
+        group.MapPut("/{id}", UpdateAsync).WithName("UpdateBatch").WithSummary("Replaces a batch's definition.");
+        group.MapPost("/{id}/activate", (string id, ClaimsPrincipal user, IGrainFactory grains) => CommandAsync(id, user, grains, b => b.ActivateAsync()))
+            .WithName("ActivateBatch").WithSummary("Opens the batch for claims within its claim window.");
+        group.MapPost("/{id}/pause", (string id, ClaimsPrincipal user, IGrainFactory grains) => CommandAsync(id, user, grains, b => b.PauseAsync()))
+            .WithName("PauseBatch").WithSummary("Stops claims until the batch is activated again.");
+        group.MapPost("/{id}/close", (string id, ClaimsPrincipal user, IGrainFactory grains) => CommandAsync(id, user, grains, b => b.CloseAsync()))
+            .WithName("CloseBatch").WithSummary("Ends the batch for good; issued vouchers stay valid.");
+        group.MapPost("/{id}/quantity", AddQuantityAsync).WithName("AddQuantity").WithSummary("Adds stock to the batch.");
+        group.MapPost("/{id}/targets", AddTargetsAsync)
+            .WithName("AddTargets").WithSummary("Puts people on the batch's targeted list (定向发放); ID numbers go in the body.");
+        return group;
+    }
+
+    private static async Task<Results<Created<BatchSnapshot>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        BatchRequest body, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var v = new Validation();
+        var definition = ToDefinition(body, user.ScopeOf(), v);
+        if (definition is null)
+        {
+            return v.ToProblem();
+        }
+
+        if (!user.CanAdminister(definition.RegionCode))
+        {
+            return Validation.Single("regionCode", "The batch's region must lie within your own region.");
+        }
+
+        if (await ReferenceProblemAsync(definition, grains) is { } missing)
+        {
+            return missing;
+        }
+
+        var id = Identifiers.NewId("b");
+        var result = await grains.GetGrain<IBatchGrain>(id).CreateAsync(definition);
+        return result.Status == BatchCommandStatus.Done
+            ? TypedResults.Created($"/api/v1/admin/batches/{id}", result.Batch!)
+            : ProblemTypes.ConflictProblem("The batch could not be created.", result.Detail);
+    }
+
+    private static async Task<Ok<BatchSummary[]>> ListAsync(ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var all = await grains.GetGrain<IBatchCatalogGrain>("all").ListAsync();
+        return TypedResults.Ok(all.Where(b => user.CanAdminister(b.RegionCode)).ToArray());
+    }
+
+    private static async Task<Results<Ok<BatchSnapshot>, ProblemHttpResult>> GetAsync(string id, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var batch = await FindAsync(id, user, grains);
+        return batch is null ? ProblemTypes.NotFoundProblem("The batch") : TypedResults.Ok(batch);
+    }
+
+    private static async Task<Results<Ok<BatchSnapshot>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
+        string id, BatchRequest body, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var existing = await FindAsync(id, user, grains);
+        if (existing is null)
+        {
+            return ProblemTypes.NotFoundProblem("The batch");
+        }
+
+        var v = new Validation();
+        var definition = ToDefinition(body with { RegionCode = body.RegionCode ?? existing.Definition.RegionCode }, user.ScopeOf(), v);
+        if (definition is null)
+        {
+            return v.ToProblem();
+        }
+
+        if (await ReferenceProblemAsync(definition, grains) is { } missing)
+        {
+            return missing;
+        }
+
+        var result = await grains.GetGrain<IBatchGrain>(id).UpdateAsync(definition);
+        return ToResponse(result);
+    }
+
+    private static async Task<Results<Ok<BatchSnapshot>, ValidationProblem, ProblemHttpResult>> CommandAsync(
+        string id, ClaimsPrincipal user, IGrainFactory grains, Func<IBatchGrain, Task<BatchCommandResult>> command)
+    {
+        if (await FindAsync(id, user, grains) is null)
+        {
+            return ProblemTypes.NotFoundProblem("The batch");
+        }
+
+        return ToResponse(await command(grains.GetGrain<IBatchGrain>(id)));
+    }
+
+    private static async Task<Results<Ok<BatchSnapshot>, ValidationProblem, ProblemHttpResult>> AddQuantityAsync(
+        string id, QuantityRequest body, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (body.Amount is not ({ } amount and >= 1 and <= BatchDefinitionRules.MaxQuantity))
+        {
+            return Validation.Single("amount", $"The amount must be between 1 and {BatchDefinitionRules.MaxQuantity}.");
+        }
+
+        return await CommandAsync(id, user, grains, b => b.AddQuantityAsync(amount));
+    }
+
+    private static async Task<Results<Ok<TargetsResponse>, ValidationProblem, ProblemHttpResult>> AddTargetsAsync(
+        string id, TargetsRequest body, ClaimsPrincipal user, IGrainFactory grains, PersonInput person)
+    {
+        if (await FindAsync(id, user, grains) is null)
+        {
+            return ProblemTypes.NotFoundProblem("The batch");
+        }
+
+        var v = new Validation();
+        if (body.IdNumbers is not { Length: > 0 and <= MaxTargetsPerCall })
+        {
+            return Validation.Single("idNumbers", $"List 1 to {MaxTargetsPerCall} ID numbers per call.");
+        }
+
+        var ids = new List<ResidentIdNumber>();
+        for (var i = 0; i < body.IdNumbers.Length; i++)
+        {
+            if (person.IdNumber(body.IdNumbers[i], v, $"idNumbers[{i}]") is { } parsed)
+            {
+                ids.Add(parsed);
+            }
+        }
+
+        if (!v.IsValid)
+        {
+            return v.ToProblem();
+        }
+
+        var keys = ids.Select(person.Key).Distinct(StringComparer.Ordinal).ToList();
+        await Task.WhenAll(keys.Select(k => grains.GetGrain<IPersonLedgerGrain>(k).AddTargetAsync(id)));
+        return TypedResults.Ok(new TargetsResponse(keys.Count));
+    }
+
+    /// <summary>The batch if it exists and lies within the admin's region; otherwise null (404, so ids do not leak across regions).</summary>
+    private static async Task<BatchSnapshot?> FindAsync(string id, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (!Identifiers.IsValidSlug(id))
+        {
+            return null;
+        }
+
+        var batch = await grains.GetGrain<IBatchGrain>(id).GetAsync();
+        return batch is not null && user.CanAdminister(batch.Definition.RegionCode) ? batch : null;
+    }
+
+    private static Results<Ok<BatchSnapshot>, ValidationProblem, ProblemHttpResult> ToResponse(BatchCommandResult result) => result.Status switch
+    {
+        BatchCommandStatus.Done => TypedResults.Ok(result.Batch!),
+        BatchCommandStatus.NotFound => ProblemTypes.NotFoundProblem("The batch"),
+        BatchCommandStatus.Invalid => Validation.Single("body", result.Detail ?? "The change is not valid."),
+        _ => ProblemTypes.ConflictProblem("The batch cannot take this step.", result.Detail),
+    };
+
+    /// <summary>Checks that the program, institutions and channels the batch names exist.</summary>
+    private static async Task<ValidationProblem?> ReferenceProblemAsync(BatchDefinition d, IGrainFactory grains)
+    {
+        var v = new Validation();
+        if (await grains.GetGrain<IRegistryGrain<TrainingProgram>>(d.ProgramId).GetAsync() is null)
+        {
+            v.Add("programId", $"No program '{d.ProgramId}' is registered.");
+        }
+
+        var institutions = await Task.WhenAll(d.EligibleInstitutionIds.Select(i => grains.GetGrain<IRegistryGrain<Institution>>(i).GetAsync()));
+        foreach (var (institutionId, found) in d.EligibleInstitutionIds.Zip(institutions))
+        {
+            if (found is null)
+            {
+                v.Add("eligibleInstitutionIds", $"No institution '{institutionId}' is registered.");
+            }
+        }
+
+        var channels = await Task.WhenAll(d.EnabledChannelIds.Select(c => grains.GetGrain<IRegistryGrain<Channel>>(c).GetAsync()));
+        foreach (var (channelId, found) in d.EnabledChannelIds.Zip(channels))
+        {
+            if (found is null)
+            {
+                v.Add("enabledChannelIds", $"No channel '{channelId}' is registered.");
+            }
+        }
+
+        return v.IsValid ? null : v.ToProblem();
+    }
+
+    /// <summary>Maps the body to a definition, or adds the errors of every missing or invalid field.</summary>
+    private static BatchDefinition? ToDefinition(BatchRequest body, string adminRegion, Validation v)
+    {
+        var title = v.Required(body.Title, "title");
+        var programId = v.Required(body.ProgramId, "programId");
+        var opens = v.Required(body.ClaimOpensAt, "claimOpensAt");
+        var closes = v.Required(body.ClaimClosesAt, "claimClosesAt");
+        var quantity = v.Required(body.Quantity, "quantity");
+        var amount = v.Required(body.SubsidyAmount, "subsidyAmount");
+        var funding = v.Required(body.FundingSource, "fundingSource");
+        if (!v.IsValid)
+        {
+            return null;
+        }
+
+        var eligibility = body.Eligibility ?? new EligibilityRequest();
+        var definition = new BatchDefinition
+        {
+            Title = title!.Trim(),
+            ProgramId = programId!,
+            RegionCode = body.RegionCode ?? adminRegion,
+            EligibleInstitutionIds = [.. body.EligibleInstitutionIds ?? []],
+            Eligibility = new EligibilityRules
+            {
+                MinAge = eligibility.MinAge,
+                MaxAge = eligibility.MaxAge,
+                RegionPrefixes = [.. eligibility.RegionPrefixes ?? []],
+                TargetGroups = [.. eligibility.TargetGroups ?? []],
+                TargetedListOnly = eligibility.TargetedListOnly,
+            },
+            ClaimOpensAt = opens!.Value,
+            ClaimClosesAt = closes!.Value,
+            DaysValidAfterClaim = body.DaysValidAfterClaim,
+            FixedExpiry = body.FixedExpiry,
+            Quantity = quantity!.Value,
+            SubsidyAmount = amount!.Value,
+            FundingSource = funding!.Trim(),
+            EnabledChannelIds = [.. body.EnabledChannelIds ?? []],
+            RequiresCommitment = body.RequiresCommitment,
+        };
+        v.AddAll(BatchDefinitionRules.Validate(definition));
+        return v.IsValid ? definition : null;
+    }
+}

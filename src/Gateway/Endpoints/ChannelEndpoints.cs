@@ -1,0 +1,161 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using QRCoder;
+using Vouchers.Contracts;
+using Vouchers.Domain;
+using Vouchers.Gateway.Contracts;
+using Vouchers.Gateway.Problems;
+using Vouchers.Gateway.Security;
+
+namespace Vouchers.Gateway.Endpoints;
+
+/// <summary>What e-SSC channels do for the people they serve: find, claim, hold and return vouchers.</summary>
+public static class ChannelEndpoints
+{
+    public const int MaxTargetGroups = 20;
+
+    public static RouteGroupBuilder MapChannelEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/channel")
+            .WithTags("Channel")
+            .RequireAuthorization(CallerClaims.PolicyFor(PrincipalRole.Channel));
+
+        group.MapGet("/batches", ListClaimableAsync)
+            .WithName("ListClaimableBatches").WithSummary("Batches this channel can offer right now.");
+        group.MapPost("/claims", ClaimAsync)
+            .WithName("Claim").WithSummary("Claims a voucher of a batch for a person (idempotent per requestId).");
+        group.MapPost("/wallet", WalletAsync)
+            .WithName("Wallet").WithSummary("A person's vouchers with their current status (the ID number goes in the body).");
+        group.MapPost("/vouchers/{code}/return", ReturnAsync)
+            .WithName("ReturnVoucher").WithSummary("Returns an unused voucher; its stock goes back to the batch.");
+        group.MapGet("/vouchers/{code}/qr", QrAsync)
+            .WithName("VoucherQr").WithSummary("The voucher's code as a QR code (PNG) for a scan gun.")
+            .Produces(StatusCodes.Status200OK, contentType: "image/png");
+        return group;
+    }
+
+    private static async Task<Ok<ClaimableBatch[]>> ListClaimableAsync(ClaimsPrincipal user, IGrainFactory grains, TimeProvider time)
+    {
+        var channel = user.ScopeOf();
+        var now = time.GetUtcNow();
+        var all = await grains.GetGrain<IBatchCatalogGrain>("all").ListAsync();
+        return TypedResults.Ok(all
+            .Where(b => b.Status == BatchStatus.Active && b.ClaimOpensAt <= now && now < b.ClaimClosesAt)
+            .Where(b => b.EnabledChannelIds.IsDefaultOrEmpty || b.EnabledChannelIds.Contains(channel))
+            .Select(b => new ClaimableBatch(b.Id, b.Title, b.ProgramId, b.RegionCode, b.ClaimOpensAt, b.ClaimClosesAt))
+            .ToArray());
+    }
+
+    private static async Task<Results<Ok<VoucherView>, ValidationProblem, ProblemHttpResult>> ClaimAsync(
+        ClaimBody body, ClaimsPrincipal user, IGrainFactory grains, PersonInput person, HttpResponse response)
+    {
+        var v = new Validation();
+        if (!Identifiers.IsValidRequestId(body.RequestId))
+        {
+            v.Add("requestId", "The request id is required: 1 to 64 printable characters without spaces.");
+        }
+
+        if (!Identifiers.IsValidSlug(body.BatchId))
+        {
+            v.Add("batchId", "The batch id is required.");
+        }
+
+        var id = person.IdNumber(body.IdNumber, v);
+        var name = person.Name(body.Name, v);
+        person.Attestation(body.Attestation, v);
+        var groups = body.TargetGroups ?? [];
+        if (groups.Length > MaxTargetGroups || groups.Any(g => !Identifiers.IsValidSlug(g)))
+        {
+            v.Add("targetGroups", $"At most {MaxTargetGroups} target group ids (lower-case letters, digits, hyphens).");
+        }
+
+        if (!v.IsValid)
+        {
+            return v.ToProblem();
+        }
+
+        var personKey = person.Key(id!);
+        var request = new ClaimRequest(body.BatchId!, personKey, id!.ToProfile(), Masking.MaskName(name!), id.Masked,
+            user.ScopeOf(), body.RequestId!, body.Commitment, [.. groups]);
+        var result = await grains.GetGrain<IPersonLedgerGrain>(personKey).ClaimAsync(request);
+        switch (result.Outcome)
+        {
+            case ClaimOutcome.Claimed:
+                return TypedResults.Ok(result.Voucher!);
+            case ClaimOutcome.Replayed:
+                response.Headers["Idempotent-Replayed"] = "true";
+                return TypedResults.Ok(result.Voucher!);
+            case ClaimOutcome.AlreadyClaimed:
+                return ProblemTypes.Problem(StatusCodes.Status409Conflict, ProblemTypes.AlreadyClaimed,
+                    "The person holds a voucher of this batch already.", $"The existing voucher is {result.Voucher?.Code}.",
+                    new Dictionary<string, object?> { ["voucherCode"] = result.Voucher?.Code, ["voucherStatus"] = result.Voucher?.Status });
+            case ClaimOutcome.SoldOut:
+                return ProblemTypes.Problem(StatusCodes.Status409Conflict, ProblemTypes.SoldOut, "The batch is sold out.");
+            case ClaimOutcome.BatchNotFound:
+                return ProblemTypes.NotFoundProblem("The batch");
+            case ClaimOutcome.BatchNotActive or ClaimOutcome.OutsideClaimWindow:
+                return ProblemTypes.Problem(StatusCodes.Status409Conflict, ProblemTypes.NotClaimable, "The batch cannot be claimed now.", result.Detail);
+            case ClaimOutcome.ChannelNotEnabled:
+                return ProblemTypes.Problem(StatusCodes.Status403Forbidden, ProblemTypes.ChannelNotEnabled, "The batch is not offered through this channel.");
+            case ClaimOutcome.NotEligible:
+                return ProblemTypes.Problem(StatusCodes.Status422UnprocessableEntity, ProblemTypes.NotEligible, "The person is not eligible for this batch.", result.Detail);
+            case ClaimOutcome.CommitmentRequired:
+                return Validation.Single("commitment", "The batch requires the person's online commitment (commitment: true).");
+            default:
+                throw new InvalidOperationException($"Unexpected claim outcome {result.Outcome}.");
+        }
+    }
+
+    private static async Task<Results<Ok<WalletResponse>, ValidationProblem>> WalletAsync(WalletRequest body, IGrainFactory grains, PersonInput person)
+    {
+        var v = new Validation();
+        var id = person.IdNumber(body.IdNumber, v);
+        if (!v.IsValid)
+        {
+            return v.ToProblem();
+        }
+
+        var vouchers = await grains.GetGrain<IPersonLedgerGrain>(person.Key(id!)).GetWalletAsync();
+        return TypedResults.Ok(new WalletResponse(id!.Masked, vouchers));
+    }
+
+    private static async Task<Results<Ok<VoucherView>, ValidationProblem, ProblemHttpResult>> ReturnAsync(
+        string code, ReturnRequest body, IGrainFactory grains, PersonInput person)
+    {
+        var v = new Validation();
+        var normalized = CodeInput.Parse(code, v, "code");
+        var id = person.IdNumber(body.IdNumber, v);
+        person.Attestation(body.Attestation, v);
+        if (!v.IsValid)
+        {
+            return v.ToProblem();
+        }
+
+        var result = await grains.GetGrain<IPersonLedgerGrain>(person.Key(id!)).ReturnAsync(normalized!);
+        return result.Status switch
+        {
+            VoucherCommandStatus.Done => TypedResults.Ok(result.Voucher!),
+            VoucherCommandStatus.NotFound => ProblemTypes.NotFoundProblem("A voucher with this code held by this person"),
+            _ => CodeInput.Rejected(result),
+        };
+    }
+
+    private static async Task<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>> QrAsync(string code, IGrainFactory grains)
+    {
+        var v = new Validation();
+        var normalized = CodeInput.Parse(code, v, "code");
+        if (!v.IsValid)
+        {
+            return v.ToProblem();
+        }
+
+        if (await grains.GetGrain<IVoucherGrain>(normalized!).GetAsync() is null)
+        {
+            return ProblemTypes.NotFoundProblem("The voucher");
+        }
+
+        using var data = QRCodeGenerator.GenerateQrCode(normalized!, QRCodeGenerator.ECCLevel.M);
+        var png = new PngByteQRCode(data).GetGraphic(8);
+        return TypedResults.File(png, "image/png");
+    }
+}

@@ -1,0 +1,118 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Vouchers.Contracts;
+using Vouchers.Domain;
+using Vouchers.Gateway.Contracts;
+using Vouchers.Gateway.Problems;
+using Vouchers.Gateway.Security;
+
+namespace Vouchers.Gateway.Endpoints;
+
+/// <summary>What training institutions do: verify codes from scan guns, enrol holders, apply for subsidies.</summary>
+public static class InstitutionEndpoints
+{
+    public const int MaxApplicationCodes = 500;
+
+    public static RouteGroupBuilder MapInstitutionEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/institution")
+            .WithTags("Institution")
+            .RequireAuthorization(CallerClaims.PolicyFor(PrincipalRole.Institution));
+
+        group.MapPost("/verifications", VerifyAsync)
+            .WithName("Verify").WithSummary("Whether a scanned code is valid here, or why not. Changes nothing.");
+        group.MapPost("/vouchers/{code}/use", UseAsync)
+            .WithName("UseVoucher").WithSummary("Enrols the holder: binds the voucher to this institution (once).");
+        group.MapPost("/subsidy-applications", SubmitApplicationAsync)
+            .WithName("SubmitSubsidyApplication").WithSummary("Applies for the subsidy of vouchers used here.");
+        group.MapGet("/subsidy-applications/{id}", GetApplicationAsync)
+            .WithName("GetOwnSubsidyApplication").WithSummary("One of this institution's subsidy applications.");
+        return group;
+    }
+
+    private static async Task<Results<Ok<VerifyResponse>, ValidationProblem>> VerifyAsync(VerifyRequest body, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (string.IsNullOrWhiteSpace(body.Code) || body.Code.Length > 64)
+        {
+            return Validation.Single("code", "The code is required (at most 64 characters).");
+        }
+
+        var code = VoucherCode.Normalize(body.Code)!;
+        if (!VoucherCode.IsWellFormed(code))
+        {
+            // A mistyped scan is caught by the check character before any lookup.
+            return TypedResults.Ok(new VerifyResponse(code, false, VerifyVerdict.Malformed, null));
+        }
+
+        var result = await grains.GetGrain<IVoucherGrain>(code).VerifyAsync(user.ScopeOf());
+        return TypedResults.Ok(new VerifyResponse(code, result.Valid, result.Verdict, result.Voucher));
+    }
+
+    private static async Task<Results<Ok<VoucherView>, ValidationProblem, ProblemHttpResult>> UseAsync(string code, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var v = new Validation();
+        var normalized = CodeInput.Parse(code, v, "code");
+        if (!v.IsValid)
+        {
+            return v.ToProblem();
+        }
+
+        var result = await grains.GetGrain<IVoucherGrain>(normalized!).UseAsync(user.ScopeOf());
+        return result.Status switch
+        {
+            VoucherCommandStatus.Done => TypedResults.Ok(result.Voucher!),
+            VoucherCommandStatus.NotFound => ProblemTypes.NotFoundProblem("The voucher"),
+            _ => CodeInput.Rejected(result),
+        };
+    }
+
+    private static async Task<Results<Created<SubsidyApplicationView>, ValidationProblem, ProblemHttpResult>> SubmitApplicationAsync(
+        SubsidyApplicationRequest body, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var v = new Validation();
+        if (!Identifiers.IsValidSlug(body.BatchId))
+        {
+            v.Add("batchId", "The batch id is required.");
+        }
+
+        var codes = new List<string>();
+        if (body.Codes is not { Length: > 0 and <= MaxApplicationCodes })
+        {
+            v.Add("codes", $"List 1 to {MaxApplicationCodes} voucher codes.");
+        }
+        else
+        {
+            for (var i = 0; i < body.Codes.Length; i++)
+            {
+                if (CodeInput.Parse(body.Codes[i], v, $"codes[{i}]") is { } code)
+                {
+                    codes.Add(code);
+                }
+            }
+        }
+
+        if (!v.IsValid)
+        {
+            return v.ToProblem();
+        }
+
+        var batch = await grains.GetGrain<IBatchGrain>(body.BatchId!).GetAsync();
+        if (batch is null)
+        {
+            return ProblemTypes.NotFoundProblem("The batch");
+        }
+
+        var id = Identifiers.NewId("sa");
+        var result = await grains.GetGrain<ISubsidyApplicationGrain>(id)
+            .SubmitAsync(user.ScopeOf(), batch.Id, batch.Definition.RegionCode, [.. codes.Distinct(StringComparer.Ordinal)]);
+        return TypedResults.Created($"/api/v1/institution/subsidy-applications/{id}", result.Application!);
+    }
+
+    private static async Task<Results<Ok<SubsidyApplicationView>, ProblemHttpResult>> GetApplicationAsync(string id, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var application = Identifiers.IsValidSlug(id) ? await grains.GetGrain<ISubsidyApplicationGrain>(id).GetAsync() : null;
+        return application is not null && application.InstitutionId == user.ScopeOf()
+            ? TypedResults.Ok(application)
+            : ProblemTypes.NotFoundProblem("The subsidy application");
+    }
+}

@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Options;
+using Vouchers.Domain;
+using Vouchers.Gateway.Contracts;
+using Vouchers.Gateway.Problems;
+using Vouchers.Gateway.Security;
+
+namespace Vouchers.Gateway.Endpoints;
+
+/// <summary>Checks the person fields that several channel requests share.</summary>
+public sealed class PersonInput(TimeProvider time, PersonKeys keys, IOptions<VoucherSecurityOptions> security)
+{
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(1);
+
+    public const int MaxNameLength = 50;
+
+    /// <summary>Parses the ID number; on failure adds an error for <paramref name="field"/> and returns null.</summary>
+    public ResidentIdNumber? IdNumber(string? value, Validation validation, string field = "idNumber")
+    {
+        if (ResidentIdNumber.TryParse(value, ChinaTime.Today(time), out var id, out var error))
+        {
+            return id;
+        }
+
+        validation.Add(field, error!);
+        return null;
+    }
+
+    public string Key(ResidentIdNumber id) => keys.For(id);
+
+    public string? Name(string? value, Validation validation)
+    {
+        var name = value?.Trim();
+        if (string.IsNullOrEmpty(name) || name.Length > MaxNameLength || name.Any(char.IsControl))
+        {
+            validation.Add("name", $"The name is required, at most {MaxNameLength} characters.");
+            return null;
+        }
+
+        return name;
+    }
+
+    /// <summary>The channel must have checked the person by face or password within the last few minutes.</summary>
+    public void Attestation(AttestationRequest? attestation, Validation validation)
+    {
+        if (attestation is null)
+        {
+            validation.Add("attestation", "An identity attestation {method, verifiedAt} is required.");
+            return;
+        }
+
+        if (attestation.Method is not ("face" or "password"))
+        {
+            validation.Add("attestation.method", "The method must be 'face' or 'password'.");
+        }
+
+        var now = time.GetUtcNow();
+        if (attestation.VerifiedAt is not { } at)
+        {
+            validation.Add("attestation.verifiedAt", "The time of the identity check is required.");
+        }
+        else if (at > now + ClockSkew)
+        {
+            validation.Add("attestation.verifiedAt", "The identity check lies in the future.");
+        }
+        else if (now - at > security.Value.AttestationMaxAge)
+        {
+            validation.Add("attestation.verifiedAt", $"The identity check is older than {security.Value.AttestationMaxAge.TotalMinutes:0} minutes; check the person again.");
+        }
+    }
+}

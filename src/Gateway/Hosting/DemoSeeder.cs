@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+
+namespace Vouchers.Gateway.Hosting;
+
+/// <summary>Seeds the demo data once the cluster is up, then prints where to start.</summary>
+public sealed class DemoSeeder(DemoData demo, IOptions<DemoOptions> options, IServer server, IHostApplicationLifetime lifetime) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!options.Value.Enabled)
+        {
+            return;
+        }
+
+        await demo.SeedAsync();
+        lifetime.ApplicationStarted.Register(PrintBanner);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private void PrintBanner()
+    {
+        var url = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://localhost:5080";
+        var lines = new List<string>
+        {
+            "",
+            "Training-voucher engine is running (zero-setup demo: in-memory storage, data is lost on exit).",
+            $"  API:           {url}/api/v1",
+            $"  API reference: {url}/scalar   OpenAPI: {url}/openapi/v1.json",
+            "  Demo API keys (header X-Api-Key):",
+        };
+        lines.AddRange(DemoData.Principals.Select(p => $"    {p.Role,-12} {p.Scope,-18} {demo.ApiKey(p.KeyId)}"));
+        lines.Add("  Try:");
+        lines.Add($"    curl -s -H 'X-Api-Key: {demo.ApiKey("admin-guangdong")}' {url}/api/v1/admin/batches/{DemoData.BatchId}");
+        lines.Add("");
+        Console.WriteLine(string.Join(Environment.NewLine, lines));
+    }
+}

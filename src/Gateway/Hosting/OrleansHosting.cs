@@ -1,0 +1,37 @@
+using Orleans.Configuration;
+using Vouchers.Silo.Hosting;
+
+namespace Vouchers.Gateway.Hosting;
+
+public static class OrleansHosting
+{
+    /// <summary>
+    /// Cluster mode (a PostgreSQL connection string is set): the gateway is an Orleans client that finds the
+    /// silos through the membership table. Otherwise it co-hosts one silo with in-memory storage.
+    /// </summary>
+    public static WebApplicationBuilder AddVoucherOrleans(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        if (configuration.IsClusterMode())
+        {
+            var options = configuration.GetSection(VoucherClusterOptions.Section).Get<VoucherClusterOptions>() ?? new VoucherClusterOptions();
+            builder.UseOrleansClient(client => client
+                .Configure<ClusterOptions>(o =>
+                {
+                    o.ClusterId = options.ClusterId;
+                    o.ServiceId = options.ServiceId;
+                })
+                .UseAdoNetClustering(o =>
+                {
+                    o.Invariant = VoucherClusterOptions.AdoInvariant;
+                    o.ConnectionString = configuration.GetConnectionString(VoucherClusterOptions.ConnectionStringName);
+                }));
+        }
+        else
+        {
+            builder.UseOrleans(silo => silo.AddVoucherSilo(configuration));
+        }
+
+        return builder;
+    }
+}

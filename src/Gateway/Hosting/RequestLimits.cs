@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Mvc;
+
+namespace Vouchers.Gateway.Hosting;
+
+/// <summary>
+/// Refuses bodies over the limit with 413 before anything reads them (Kestrel enforces the same limit on
+/// bodies without a Content-Length while they are read).
+/// </summary>
+public sealed class RequestLimits(RequestDelegate next, IProblemDetailsService problems)
+{
+    public const long MaxBodyBytes = 64 * 1024;
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (context.Request.ContentLength > MaxBodyBytes)
+        {
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            await problems.WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails = new ProblemDetails
+                {
+                    Status = StatusCodes.Status413PayloadTooLarge,
+                    Title = "The request body is too large.",
+                    Detail = $"Bodies are limited to {MaxBodyBytes / 1024} KiB.",
+                },
+            });
+            return;
+        }
+
+        await next(context);
+    }
+}

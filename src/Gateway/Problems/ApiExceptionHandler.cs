@@ -1,0 +1,77 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Vouchers.Gateway.Problems;
+
+/// <summary>
+/// Turns exceptions into problem details: unreadable bodies into a 400 naming the field, an unreachable or
+/// overloaded cluster into 503 with Retry-After, anything else into a bare 500 (logged, never a stack trace).
+/// </summary>
+public sealed partial class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        ProblemDetails problem;
+        switch (exception)
+        {
+            case BadHttpRequestException { InnerException: JsonException json }:
+                var field = FieldOf(json.Path);
+                problem = new HttpValidationProblemDetails(new Dictionary<string, string[]>
+                {
+                    [field] = [json.Path is null ? "The body is not valid JSON." : "The value is missing, of the wrong type or not valid JSON."],
+                })
+                {
+                    Status = StatusCodes.Status400BadRequest,
+                    Title = "The request is not valid.",
+                    Type = ProblemTypes.Validation,
+                };
+                break;
+            case BadHttpRequestException bad:
+                problem = new ProblemDetails
+                {
+                    Status = bad.StatusCode,
+                    Title = bad.StatusCode switch
+                    {
+                        StatusCodes.Status413PayloadTooLarge => "The request body is too large.",
+                        StatusCodes.Status415UnsupportedMediaType => "The request body must be application/json.",
+                        _ => "The request could not be read.",
+                    },
+                    Detail = bad.StatusCode == StatusCodes.Status400BadRequest ? "A JSON body is required." : null,
+                    Type = bad.StatusCode == StatusCodes.Status400BadRequest ? ProblemTypes.Validation : null,
+                };
+                break;
+            case TimeoutException or OrleansException or SiloUnavailableException:
+                LogUnavailable(exception);
+                context.Response.Headers.RetryAfter = "1";
+                problem = new ProblemDetails
+                {
+                    Status = StatusCodes.Status503ServiceUnavailable,
+                    Title = "The service is busy; retry shortly with the same request id.",
+                    Type = ProblemTypes.Unavailable,
+                };
+                break;
+            default:
+                LogUnhandled(exception);
+                problem = new ProblemDetails
+                {
+                    Status = StatusCodes.Status500InternalServerError,
+                    Title = "An unexpected error occurred.",
+                };
+                break;
+        }
+
+        context.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
+    }
+
+    /// <summary>"$.eligibility.minAge" → "eligibility.minAge"; the whole body → "body".</summary>
+    private static string FieldOf(string? path) =>
+        string.IsNullOrEmpty(path) || path == "$" ? "body" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The cluster did not answer in time")]
+    private partial void LogUnavailable(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception")]
+    private partial void LogUnhandled(Exception exception);
+}

@@ -1,0 +1,67 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Scalar.AspNetCore;
+using Vouchers.Contracts;
+using Vouchers.Gateway.Endpoints;
+using Vouchers.Gateway.Hosting;
+using Vouchers.Gateway.Problems;
+using Vouchers.Gateway.Security;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddVoucherOrleans();
+
+builder.Services.TryAddSingleton(TimeProvider.System);
+builder.Services.AddOptions<VoucherSecurityOptions>().BindConfiguration(VoucherSecurityOptions.Section);
+builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section);
+builder.Services.AddSingleton<PersonKeys>();
+builder.Services.AddSingleton<PersonInput>();
+builder.Services.AddSingleton<DemoData>();
+builder.Services.AddHostedService<DemoSeeder>();
+builder.Services.AddMemoryCache();
+
+builder.Services.ConfigureHttpJsonOptions(o =>
+{
+    o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+    o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+});
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = RequestLimits.MaxBodyBytes);
+builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+    c.ProblemDetails.Extensions.TryAdd("traceId", c.HttpContext.TraceIdentifier));
+builder.Services.AddExceptionHandler<ApiExceptionHandler>();
+
+builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+    .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+builder.Services.AddAuthorizationBuilder()
+    .AddPolicy(CallerClaims.PolicyFor(PrincipalRole.Admin), p => p.RequireRole(nameof(PrincipalRole.Admin)))
+    .AddPolicy(CallerClaims.PolicyFor(PrincipalRole.Channel), p => p.RequireRole(nameof(PrincipalRole.Channel)))
+    .AddPolicy(CallerClaims.PolicyFor(PrincipalRole.Institution), p => p.RequireRole(nameof(PrincipalRole.Institution)));
+
+builder.Services.AddOpenApi(o => o.AddDocumentTransformer<ApiKeyDocumentTransformer>());
+builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
+
+var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseMiddleware<RequestLimits>();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapOpenApi();
+app.MapScalarApiReference();
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+
+app.MapAdminBatchEndpoints();
+app.MapAdminRegistryEndpoints();
+app.MapAdminSubsidyEndpoints();
+app.MapChannelEndpoints();
+app.MapInstitutionEndpoints();
+
+app.Run();
+
+/// <summary>Entry point, public so tests can host the gateway with WebApplicationFactory.</summary>
+public partial class Program;

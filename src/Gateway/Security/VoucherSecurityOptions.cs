@@ -1,0 +1,19 @@
+namespace Vouchers.Gateway.Security;
+
+/// <summary>Section "Security".</summary>
+public sealed class VoucherSecurityOptions
+{
+    public const string Section = "Security";
+
+    /// <summary>
+    /// Secret of the keyed hash (HMAC-SHA256) that turns an ID number into a person key. It must be the same
+    /// on every gateway of a deployment and must never change, or people lose their ledgers.
+    /// </summary>
+    public string PersonKeySecret { get; set; } = "";
+
+    /// <summary>How old an identity attestation (face or password check by the channel) may be.</summary>
+    public TimeSpan AttestationMaxAge { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long a looked-up API key stays cached in the gateway.</summary>
+    public TimeSpan PrincipalCacheDuration { get; set; } = TimeSpan.FromSeconds(60);
+}
