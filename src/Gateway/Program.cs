@@ -58,6 +58,7 @@ app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c
 app.MapAdminBatchEndpoints();
 app.MapAdminRegistryEndpoints();
 app.MapAdminSubsidyEndpoints();
+app.MapAdminApiKeyEndpoints();
 app.MapChannelEndpoints();
 app.MapInstitutionEndpoints();
 

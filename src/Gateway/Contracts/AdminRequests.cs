@@ -46,3 +46,9 @@ public sealed record ChannelRequest(string? Id, string? Name);
 public sealed record ReviewRequest(ReviewDecision[]? Decisions);
 
 public sealed record ReviewDecision(string? Code, bool? Approve, string? Reason);
+
+/// <summary>Body of POST /api/v1/admin/api-keys.</summary>
+public sealed record ApiKeyRequest(string? Role, string? Scope, string? DisplayName);
+
+/// <summary>The new key; its secret is shown only in this response.</summary>
+public sealed record ApiKeyResponse(string KeyId, string ApiKey, string Role, string Scope, string DisplayName);

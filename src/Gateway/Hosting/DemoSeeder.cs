@@ -31,7 +31,7 @@ public sealed class DemoSeeder(DemoData demo, IOptions<DemoOptions> options, ISe
             $"  API reference: {url}/scalar   OpenAPI: {url}/openapi/v1.json",
             "  Demo API keys (header X-Api-Key):",
         };
-        lines.AddRange(DemoData.Principals.Select(p => $"    {p.Role,-12} {p.Scope,-18} {demo.ApiKey(p.KeyId)}"));
+        lines.AddRange(DemoData.Principals.Select(p => $"    {p.Role,-12} {(p.Scope.Length == 0 ? "(all regions)" : p.Scope),-18} {demo.ApiKey(p.KeyId)}"));
         lines.Add("  Try:");
         lines.Add($"    curl -s -H 'X-Api-Key: {demo.ApiKey("admin-guangdong")}' {url}/api/v1/admin/batches/{DemoData.BatchId}");
         lines.Add("");

@@ -25,7 +25,8 @@ public static class OrleansHosting
                 {
                     o.Invariant = VoucherClusterOptions.AdoInvariant;
                     o.ConnectionString = configuration.GetConnectionString(VoucherClusterOptions.ConnectionStringName);
-                }));
+                })
+                .UseConnectionRetryFilter(RetryWhileSilosStart(TimeSpan.FromMinutes(1))));
         }
         else
         {
@@ -33,5 +34,16 @@ public static class OrleansHosting
         }
 
         return builder;
+    }
+
+    /// <summary>A gateway may start before any silo has joined (compose starts them together): keep trying a while.</summary>
+    private static Func<Exception, CancellationToken, Task<bool>> RetryWhileSilosStart(TimeSpan patience)
+    {
+        var deadline = DateTimeOffset.UtcNow + patience;
+        return async (_, cancellationToken) =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            return DateTimeOffset.UtcNow < deadline;
+        };
     }
 }
