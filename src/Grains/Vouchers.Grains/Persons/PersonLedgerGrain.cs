@@ -102,6 +102,12 @@ internal sealed partial class PersonLedgerGrain(
         }
 
         var result = await GrainFactory.GetGrain<IVoucherGrain>(code).ReturnAsync(this.GetPrimaryKeyString());
+        if (result is { Status: VoucherCommandStatus.Rejected, Verdict: VerifyVerdict.Returned })
+        {
+            // The voucher was returned but this ledger failed to record it: finish the return now.
+            result = result with { Status = VoucherCommandStatus.Done };
+        }
+
         if (result.Status == VoucherCommandStatus.Done)
         {
             entry.Returned = true;

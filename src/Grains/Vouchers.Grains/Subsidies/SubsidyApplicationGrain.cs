@@ -72,8 +72,11 @@ internal sealed class SubsidyApplicationGrain(
         var lines = state.State.Lines;
         foreach (var decision in decisions)
         {
+            // A rejected line's voucher was released and may sit in another application by now: approving the line
+            // later would pay for it twice (here without redeeming it), so a rejection is final.
             var index = lines.FindIndex(l => l.Code == decision.Code);
-            if (index < 0 || lines[index].Status is SubsidyLineStatus.Refused)
+            if (index < 0 || lines[index].Status is SubsidyLineStatus.Refused
+                || (lines[index].Status is SubsidyLineStatus.Rejected && decision.Approve))
             {
                 return new(SubsidyCommandStatus.UnknownLine, View(), $"The application has no reviewable line for code '{decision.Code}'.");
             }
@@ -121,8 +124,10 @@ internal sealed class SubsidyApplicationGrain(
         {
             if (lines[i].Status == SubsidyLineStatus.Approved)
             {
-                await GrainFactory.GetGrain<IVoucherGrain>(lines[i].Code).RedeemAsync(Id);
-                lines[i] = lines[i] with { Status = SubsidyLineStatus.Redeemed };
+                var redeemed = await GrainFactory.GetGrain<IVoucherGrain>(lines[i].Code).RedeemAsync(Id);
+                lines[i] = redeemed.Status == VoucherCommandStatus.Done
+                    ? lines[i] with { Status = SubsidyLineStatus.Redeemed }
+                    : lines[i] with { Status = SubsidyLineStatus.Rejected, Reason = "The voucher could not be redeemed: " + (redeemed.Detail ?? redeemed.Verdict.ToString()) };
             }
         }
 

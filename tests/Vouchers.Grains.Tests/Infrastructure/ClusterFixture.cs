@@ -1,0 +1,56 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.TestingHost;
+using Vouchers.Grains.Storage;
+
+namespace Vouchers.Grains.Tests.Infrastructure;
+
+/// <summary>
+/// An in-process cluster of two silos whose grains persist through the production JSON storage serializer
+/// and read time from a fake clock. Infrastructure loops (membership, messaging, directory, activation
+/// collection) keep the real clock, so advancing the fake one moves only the grains' notion of "now".
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    /// <summary>A Monday morning in China (09:00 UTC+8), far from any day boundary.</summary>
+    public static readonly DateTimeOffset Start = new(2026, 3, 2, 1, 0, 0, TimeSpan.Zero);
+
+    public ClusterFixture()
+    {
+        var builder = new InProcessTestClusterBuilder(initialSilosCount: 2);
+        builder.Options.ConfigureFileLogging = false;
+        var time = Time;
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryGrainStorage(StorageNames.Vouchers, o => o.GrainStorageSerializer = new JsonGrainStorageSerializer());
+            silo.Services.AddSingleton<TimeProvider>(time);
+            silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
+        });
+        Cluster = builder.Build();
+    }
+
+    /// <summary>The clock every grain of the cluster reads. Only ever move it forward.</summary>
+    public FakeTimeProvider Time { get; } = new(Start);
+
+    public InProcessTestCluster Cluster { get; }
+
+    public IClusterClient Client => Cluster.Client;
+
+    public Task InitializeAsync() => Cluster.DeployAsync();
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+}
+
+/// <summary>Grain tests that never move the clock share this cluster.</summary>
+[CollectionDefinition(Name)]
+public sealed class GrainCluster : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "Grain cluster";
+}
+
+/// <summary>Tests that advance the fake clock get a cluster of their own, so no other test sees time jump.</summary>
+[CollectionDefinition(Name)]
+public sealed class ExpiryCluster : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "Expiry cluster";
+}
