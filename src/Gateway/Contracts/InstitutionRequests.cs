@@ -7,4 +7,8 @@ public sealed record VerifyRequest(string? Code);
 /// <summary>The verdict for one code: <c>valid</c>, or the reason it is not.</summary>
 public sealed record VerifyResponse(string Code, bool Valid, VerifyVerdict Verdict, VoucherView? Voucher);
 
-public sealed record SubsidyApplicationRequest(string? BatchId, string[]? Codes);
+/// <summary>
+/// Body of POST /api/v1/institution/subsidy-applications. With a <c>requestId</c> a retried submission
+/// lands on the same application instead of creating a second one.
+/// </summary>
+public sealed record SubsidyApplicationRequest(string? BatchId, string[]? Codes, string? RequestId = null);

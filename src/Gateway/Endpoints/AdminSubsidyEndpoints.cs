@@ -57,7 +57,12 @@ public static class AdminSubsidyEndpoints
         {
             for (var i = 0; i < body.Decisions.Length; i++)
             {
-                var d = body.Decisions[i];
+                if (body.Decisions[i] is not { } d)
+                {
+                    v.Add($"decisions[{i}]", "The decision is required.");
+                    continue;
+                }
+
                 var code = CodeInput.Parse(d.Code, v, $"decisions[{i}].code");
                 if (d.Approve is null)
                 {

@@ -1,4 +1,6 @@
 using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Vouchers.Contracts;
 using Vouchers.Domain;
@@ -75,6 +77,11 @@ public static class InstitutionEndpoints
             v.Add("batchId", "The batch id is required.");
         }
 
+        if (body.RequestId is not null && !Identifiers.IsValidRequestId(body.RequestId))
+        {
+            v.Add("requestId", "The request id has 1 to 64 printable characters without spaces.");
+        }
+
         var codes = new List<string>();
         if (body.Codes is not { Length: > 0 and <= MaxApplicationCodes })
         {
@@ -102,10 +109,17 @@ public static class InstitutionEndpoints
             return ProblemTypes.NotFoundProblem("The batch");
         }
 
-        var id = Identifiers.NewId("sa");
+        var id = body.RequestId is null ? Identifiers.NewId("sa") : ApplicationIdFor(user.ScopeOf(), body.RequestId);
         var result = await grains.GetGrain<ISubsidyApplicationGrain>(id)
             .SubmitAsync(user.ScopeOf(), batch.Id, batch.Definition.RegionCode, [.. codes.Distinct(StringComparer.Ordinal)]);
         return TypedResults.Created($"/api/v1/institution/subsidy-applications/{id}", result.Application!);
+    }
+
+    /// <summary>The same institution and request id always name the same application.</summary>
+    private static string ApplicationIdFor(string institutionId, string requestId)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(institutionId + "\n" + requestId));
+        return "sa-" + Convert.ToHexStringLower(hash.AsSpan(0, 10));
     }
 
     private static async Task<Results<Ok<SubsidyApplicationView>, ProblemHttpResult>> GetApplicationAsync(string id, ClaimsPrincipal user, IGrainFactory grains)

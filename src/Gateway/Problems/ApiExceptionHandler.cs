@@ -41,6 +41,15 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
                     Type = bad.StatusCode == StatusCodes.Status400BadRequest ? ProblemTypes.Validation : null,
                 };
                 break;
+            // ReadFromJsonAsync throws this, not a BadHttpRequestException, when Content-Type names an unknown charset.
+            case InvalidOperationException { InnerException: ArgumentException } when HasCharset(context.Request):
+                problem = new ProblemDetails
+                {
+                    Status = StatusCodes.Status415UnsupportedMediaType,
+                    Title = "The request body must be application/json.",
+                    Detail = "The charset of the Content-Type is not supported; send UTF-8.",
+                };
+                break;
             case TimeoutException or OrleansException or SiloUnavailableException:
                 LogUnavailable(exception);
                 context.Response.Headers.RetryAfter = "1";
@@ -64,6 +73,9 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
         context.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }
+
+    private static bool HasCharset(HttpRequest request) =>
+        Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(request.ContentType, out var type) && type.Charset.HasValue;
 
     /// <summary>"$.eligibility.minAge" → "eligibility.minAge"; the whole body → "body".</summary>
     private static string FieldOf(string? path) =>
