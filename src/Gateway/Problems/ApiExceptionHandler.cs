@@ -27,6 +27,14 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
                     Type = ProblemTypes.Validation,
                 };
                 break;
+            case BadHttpRequestException { StatusCode: StatusCodes.Status400BadRequest }:
+                problem = new HttpValidationProblemDetails(new Dictionary<string, string[]> { ["body"] = ["A JSON body is required."] })
+                {
+                    Status = StatusCodes.Status400BadRequest,
+                    Title = "The request is not valid.",
+                    Type = ProblemTypes.Validation,
+                };
+                break;
             case BadHttpRequestException bad:
                 problem = new ProblemDetails
                 {
@@ -37,8 +45,6 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
                         StatusCodes.Status415UnsupportedMediaType => "The request body must be application/json.",
                         _ => "The request could not be read.",
                     },
-                    Detail = bad.StatusCode == StatusCodes.Status400BadRequest ? "A JSON body is required." : null,
-                    Type = bad.StatusCode == StatusCodes.Status400BadRequest ? ProblemTypes.Validation : null,
                 };
                 break;
             // ReadFromJsonAsync throws this, not a BadHttpRequestException, when Content-Type names an unknown charset.

@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Vouchers.Gateway.Security;
+
+namespace Vouchers.Gateway.Tests.Infrastructure;
+
+/// <summary>
+/// The gateway in its zero-setup mode: a co-hosted silo with in-memory storage and the demo data seeded at
+/// start. Each factory is a cluster of its own on ports the operating system hands out, so test classes
+/// run in parallel without sharing grains or ports.
+/// </summary>
+public sealed class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    private readonly int siloPort = FreePort();
+    private readonly int gatewayPort = FreePort();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        // Production, so the responses are what a client sees in the field (no developer exception page).
+        builder.UseEnvironment("Production");
+        builder.UseSetting("ConnectionStrings:Vouchers", "");
+        builder.UseSetting("Orleans:ClusterId", $"gateway-tests-{Guid.NewGuid():N}");
+        builder.UseSetting("Orleans:SiloPort", siloPort.ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("Orleans:GatewayPort", gatewayPort.ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("Demo:Enabled", "true");
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+    }
+
+    /// <summary>A client that sends the demo API key of <paramref name="keyId"/> (e.g. "admin-guangdong").</summary>
+    public HttpClient ClientFor(string keyId) => ClientWithKey(Demo.ApiKey(keyId));
+
+    /// <summary>A client that sends <paramref name="apiKey"/> verbatim in the X-Api-Key header.</summary>
+    public HttpClient ClientWithKey(string apiKey)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.TryAddWithoutValidation(ApiKeys.HeaderName, apiKey);
+        return client;
+    }
+
+    /// <summary>A client without an API key.</summary>
+    public HttpClient AnonymousClient() => CreateClient();
+
+    /// <summary>Starts the host (silo, demo seeding) before the first test of the class runs.</summary>
+    public Task InitializeAsync()
+    {
+        // A silo on the default port would collide with the next factory; fail loudly if the override was lost.
+        var silo = Services.GetRequiredService<ILocalSiloDetails>();
+        if (silo.SiloAddress.Endpoint.Port != siloPort)
+        {
+            throw new InvalidOperationException($"The co-hosted silo listens on {silo.SiloAddress.Endpoint.Port}, not on the test port {siloPort}.");
+        }
+
+        return Task.CompletedTask;
+    }
+
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+
+    /// <summary>A port no one listens on right now; the silo binds it a moment later.</summary>
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            return ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+}
