@@ -1,11 +1,13 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
+using Vouchers.Silo.Hosting;
 
 namespace Vouchers.Gateway.Hosting;
 
 /// <summary>Seeds the demo data once the cluster is up, then prints where to start.</summary>
-public sealed class DemoSeeder(DemoData demo, IOptions<DemoOptions> options, IServer server, IHostApplicationLifetime lifetime) : IHostedService
+public sealed class DemoSeeder(
+    DemoData demo, IOptions<DemoOptions> options, IServer server, IHostApplicationLifetime lifetime, IConfiguration configuration) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -26,7 +28,9 @@ public sealed class DemoSeeder(DemoData demo, IOptions<DemoOptions> options, ISe
         var lines = new List<string>
         {
             "",
-            "Training-voucher engine is running (zero-setup demo: in-memory storage, data is lost on exit).",
+            configuration.IsClusterMode()
+                ? "Training-voucher engine gateway is running as a client of the PostgreSQL-backed cluster, with the demo data."
+                : "Training-voucher engine is running (zero-setup demo: in-memory storage, data is lost on exit).",
             $"  API:           {url}/api/v1",
             $"  API reference: {url}/scalar   OpenAPI: {url}/openapi/v1.json",
             "  Demo API keys (header X-Api-Key):",

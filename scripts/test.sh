@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Runs every test of the repository: the one command that README and CI call.
+#
+#   bash scripts/test.sh
+#
+# Starts a throwaway PostgreSQL 15 (scripts/lib/postgres.sh) for the integration tests, builds the
+# solution once in Release, runs each test project against that build and that server, goes on after
+# a failing project, and ends with a summary and the line "N passed, N failed". Exits non-zero when
+# the build or any test failed. Test results (trx) are left in TestResults/ for CI to pick up.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root="$(pwd)"
+
+# shellcheck source=scripts/lib/postgres.sh
+source scripts/lib/postgres.sh
+trap pg_stop EXIT
+# Turn Ctrl+C and kill into a normal exit so the EXIT trap still stops the server.
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+# The three suites in this order (fast to slow), then any other project under tests/.
+projects=()
+for name in Vouchers.Grains.Tests Vouchers.Gateway.Tests Vouchers.Integration.Tests; do
+  if [ -f "tests/$name/$name.csproj" ]; then
+    projects+=("$name")
+  fi
+done
+for csproj in tests/*/*.csproj; do
+  name="$(basename "$csproj" .csproj)"
+  if [ -f "$csproj" ] && [ "tests/$name/$name.csproj" = "$csproj" ] && [[ " ${projects[*]:-} " != *" $name "* ]]; then
+    projects+=("$name")
+  fi
+done
+if [ "${#projects[@]}" -eq 0 ]; then
+  echo "test.sh: no test project found under tests/" >&2
+  exit 1
+fi
+
+started=$SECONDS
+pg_start
+# pg_start exported VOUCHERS_PG_CONNECTION; dotnet test passes the environment on to the test hosts.
+
+echo "==> dotnet build Vouchers.slnx -c Release"
+if ! dotnet build Vouchers.slnx -c Release -nologo; then
+  echo
+  echo "==> Summary"
+  echo "  build: FAILED (no test was run)"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+results="$root/TestResults"
+mkdir -p "$results"
+
+# Reads one attribute of the <Counters> element of a trx file (0 when absent).
+trx_counter() {
+  local value
+  value="$(grep -o "<Counters [^>]*" "$1" | grep -o " $2=\"[0-9]*\"" | grep -o "[0-9]\+" | head -n 1 || true)"
+  printf '%s\n' "${value:-0}"
+}
+
+total_passed=0
+total_failed=0
+summary=()
+status=0
+for name in "${projects[@]}"; do
+  trx="$results/$name.trx"
+  rm -f "$trx"
+  echo
+  echo "==> dotnet test tests/$name"
+  project_started=$SECONDS
+  code=0
+  dotnet test "tests/$name/$name.csproj" -c Release --no-build -nologo \
+    --logger "console;verbosity=normal" \
+    --logger "trx;LogFileName=$trx" \
+    --results-directory "$results" \
+    --blame-hang-timeout 5m --blame-hang-dump-type none \
+    || code=$?
+  seconds=$((SECONDS - project_started))
+
+  passed=0
+  failed=0
+  skipped=0
+  if [ -f "$trx" ]; then
+    passed="$(trx_counter "$trx" passed)"
+    failed=$(($(trx_counter "$trx" failed) + $(trx_counter "$trx" error) + $(trx_counter "$trx" timeout) + $(trx_counter "$trx" aborted)))
+    skipped="$(trx_counter "$trx" notExecuted)"
+  fi
+  # A run that failed without a failed test (crash, hang, no results) still counts as one failure.
+  if [ "$code" -ne 0 ] && [ "$failed" -eq 0 ]; then
+    failed=1
+  fi
+  if [ "$code" -ne 0 ] || [ "$failed" -ne 0 ]; then
+    status=1
+    verdict="FAILED (exit $code)"
+  else
+    verdict="ok"
+  fi
+
+  total_passed=$((total_passed + passed))
+  total_failed=$((total_failed + failed))
+  summary+=("$(printf '  %-28s %-16s %4s passed %4s failed %4s skipped %5ss' "$name" "$verdict" "$passed" "$failed" "$skipped" "$seconds")")
+done
+
+echo
+echo "==> Summary ($((SECONDS - started))s in all, results in TestResults/)"
+printf '%s\n' "${summary[@]}"
+echo "$total_passed passed, $total_failed failed"
+exit "$status"

@@ -1,0 +1,24 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Vouchers.Integration.Tests.Infrastructure;
+
+/// <summary>
+/// The real gateway, in-process, in cluster mode: with ConnectionStrings:Vouchers set it is an Orleans client
+/// that finds the silos through the PostgreSQL membership table. UseSetting (not app configuration) because
+/// Program reads the connection string before the host is built.
+/// </summary>
+internal sealed class GatewayFactory(SiloSettings settings) : WebApplicationFactory<Program>
+{
+    /// <summary>Fixed, as in production: person keys must not change between gateway instances.</summary>
+    public const string PersonKeySecret = "integration-tests-person-key-secret";
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("ConnectionStrings:Vouchers", settings.ConnectionString);
+        builder.UseSetting("Orleans:ClusterId", settings.ClusterId);
+        builder.UseSetting("Orleans:ServiceId", settings.ServiceId);
+        builder.UseSetting("Demo:Enabled", "true");
+        builder.UseSetting("Security:PersonKeySecret", PersonKeySecret);
+    }
+}
