@@ -3,27 +3,20 @@
 # Usage: scripts/readme-tour.sh [Configuration]   (expects the gateway to be built; test.sh builds Release)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-configuration=${1:-Release}
-gateway=src/Gateway/bin/$configuration/net10.0/Vouchers.Gateway.dll
-[ -f "$gateway" ] || dotnet build src/Gateway -c "$configuration" >/dev/null
+export CONFIGURATION=${1:-Release}
+# shellcheck source=lib/gateway.sh
+source scripts/lib/gateway.sh
 
 work=$(mktemp -d)
 log=$work/gateway.log
-pid=""
 cleanup() {
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
+  gateway_stop
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-(cd src/Gateway && exec dotnet "bin/$configuration/net10.0/Vouchers.Gateway.dll") >"$log" 2>&1 &
-pid=$!
-for _ in $(seq 1 120); do
-  curl -sf http://localhost:5080/health/ready >/dev/null 2>&1 && break
-  kill -0 "$pid" 2>/dev/null || { echo "the gateway exited:"; cat "$log"; exit 1; }
-  sleep 0.5
-done
-curl -sf http://localhost:5080/health/ready >/dev/null || { echo "the gateway did not become ready:"; tail -50 "$log"; exit 1; }
+# The tour names http://localhost:5080, so this gateway takes the default ports.
+gateway_start http://localhost:5080 11111 30000 "$log"
 
 # The bash blocks between the tour heading and the next section, exactly as a reader copies them.
 awk '/^## A 60-second tour/{on=1} /^## The API at a glance/{on=0} on' README.md \

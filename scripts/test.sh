@@ -105,6 +105,25 @@ for name in "${projects[@]}"; do
   summary+=("$(printf '  %-28s %-16s %4s passed %4s failed %4s skipped %5ss' "$name" "$verdict" "$passed" "$failed" "$skipped" "$seconds")")
 done
 
+# End-to-end checks against a real zero-setup gateway process: the README's tour verbatim, and a smoke
+# run of every load-test scenario with its invariant checks. Each counts as one test.
+for check in readme-tour loadtest-smoke; do
+  echo
+  echo "==> scripts/$check.sh"
+  check_started=$SECONDS
+  if bash "scripts/$check.sh" Release; then
+    total_passed=$((total_passed + 1))
+    verdict="ok"
+    passed=1 failed=0
+  else
+    total_failed=$((total_failed + 1))
+    status=1
+    verdict="FAILED"
+    passed=0 failed=1
+  fi
+  summary+=("$(printf '  %-28s %-16s %4s passed %4s failed %4s skipped %5ss' "$check" "$verdict" "$passed" "$failed" 0 "$((SECONDS - check_started))")")
+done
+
 echo
 echo "==> Summary ($((SECONDS - started))s in all, results in TestResults/)"
 printf '%s\n' "${summary[@]}"

@@ -1,0 +1,102 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Vouchers.Baseline.Contracts;
+using Vouchers.Baseline.Data;
+using Vouchers.Baseline.Problems;
+using Vouchers.Baseline.Security;
+using Vouchers.Contracts;
+using Vouchers.Domain;
+
+namespace Vouchers.Baseline.Endpoints;
+
+/// <summary>Claims and wallets, with the gateway's validation, outcomes and problem types.</summary>
+public static class ChannelEndpoints
+{
+    public const int MaxTargetGroups = 20;
+
+    public static RouteGroupBuilder MapChannelEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/channel").RequireAuthorization(nameof(PrincipalRole.Channel));
+        group.MapPost("/claims", ClaimAsync).WithName("Claim").WithSummary("Claims a voucher of a batch for a person (idempotent per requestId).");
+        group.MapPost("/wallet", WalletAsync).WithName("Wallet").WithSummary("A person's vouchers with their current status.");
+        return group;
+    }
+
+    private static async Task<Results<Ok<VoucherView>, ValidationProblem, ProblemHttpResult>> ClaimAsync(
+        ClaimBody body, ClaimsPrincipal user, ClaimStore claims, PersonInput person, TimeProvider time, HttpResponse response)
+    {
+        var v = new Validation();
+        if (!Identifiers.IsValidRequestId(body.RequestId))
+        {
+            v.Add("requestId", "The request id is required: 1 to 64 printable characters without spaces.");
+        }
+
+        if (!Identifiers.IsValidSlug(body.BatchId))
+        {
+            v.Add("batchId", "The batch id is required.");
+        }
+
+        var id = person.IdNumber(body.IdNumber, v);
+        var name = PersonInput.Name(body.Name, v);
+        person.Attestation(body.Attestation, v);
+        var groups = body.TargetGroups ?? [];
+        if (groups.Length > MaxTargetGroups || groups.Any(g => !Identifiers.IsValidSlug(g)))
+        {
+            v.Add("targetGroups", $"At most {MaxTargetGroups} target group ids (lower-case letters, digits, hyphens).");
+        }
+
+        if (!v.IsValid)
+        {
+            return v.ToProblem();
+        }
+
+        var command = new ClaimCommand(body.BatchId!, person.Key(id!), id!.ToProfile(), Masking.MaskName(name!), id.Masked,
+            user.ScopeOf(), body.RequestId!, body.Commitment, [.. groups]);
+        var result = await claims.ClaimAsync(command, time.GetUtcNow());
+        if (result is null)
+        {
+            return ProblemTypes.ConflictProblem("The request id was used for another claim.", "Send a new request id for a new claim.");
+        }
+
+        switch (result.Outcome)
+        {
+            case ClaimOutcome.Claimed:
+                return TypedResults.Ok(result.Voucher!);
+            case ClaimOutcome.Replayed:
+                response.Headers["Idempotent-Replayed"] = "true";
+                return TypedResults.Ok(result.Voucher!);
+            case ClaimOutcome.AlreadyClaimed:
+                return ProblemTypes.Problem(StatusCodes.Status409Conflict, ProblemTypes.AlreadyClaimed,
+                    "The person holds a voucher of this batch already.", $"The existing voucher is {result.Voucher?.Code}.",
+                    new Dictionary<string, object?> { ["voucherCode"] = result.Voucher?.Code, ["voucherStatus"] = result.Voucher?.Status });
+            case ClaimOutcome.SoldOut:
+                return ProblemTypes.Problem(StatusCodes.Status409Conflict, ProblemTypes.SoldOut, "The batch is sold out.");
+            case ClaimOutcome.BatchNotFound:
+                return ProblemTypes.NotFoundProblem("The batch");
+            case ClaimOutcome.BatchNotActive or ClaimOutcome.OutsideClaimWindow:
+                return ProblemTypes.Problem(StatusCodes.Status409Conflict, ProblemTypes.NotClaimable, "The batch cannot be claimed now.", result.Detail);
+            case ClaimOutcome.ChannelNotEnabled:
+                return ProblemTypes.Problem(StatusCodes.Status403Forbidden, ProblemTypes.ChannelNotEnabled, "The batch is not offered through this channel.");
+            case ClaimOutcome.NotEligible:
+                return ProblemTypes.Problem(StatusCodes.Status422UnprocessableEntity, ProblemTypes.NotEligible, "The person is not eligible for this batch.", result.Detail);
+            case ClaimOutcome.CommitmentRequired:
+                return Validation.Single("commitment", "The batch requires the person's online commitment (commitment: true).");
+            default:
+                throw new InvalidOperationException($"Unexpected claim outcome {result.Outcome}.");
+        }
+    }
+
+    private static async Task<Results<Ok<WalletResponse>, ValidationProblem>> WalletAsync(
+        WalletRequest body, ClaimStore claims, PersonInput person, TimeProvider time)
+    {
+        var v = new Validation();
+        var id = person.IdNumber(body.IdNumber, v);
+        if (!v.IsValid)
+        {
+            return v.ToProblem();
+        }
+
+        var vouchers = await claims.WalletAsync(person.Key(id!), time.GetUtcNow());
+        return TypedResults.Ok(new WalletResponse(id!.Masked, vouchers));
+    }
+}

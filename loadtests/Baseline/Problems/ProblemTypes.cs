@@ -1,0 +1,27 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Vouchers.Baseline.Problems;
+
+/// <summary>The gateway's problem types (docs/API.md) for the routes the baseline serves.</summary>
+public static class ProblemTypes
+{
+    private const string Prefix = "urn:vouchers:problem:";
+    public const string Validation = Prefix + "validation";
+    public const string NotFound = Prefix + "not-found";
+    public const string SoldOut = Prefix + "sold-out";
+    public const string AlreadyClaimed = Prefix + "already-claimed";
+    public const string NotClaimable = Prefix + "batch-not-claimable";
+    public const string ChannelNotEnabled = Prefix + "channel-not-enabled";
+    public const string NotEligible = Prefix + "not-eligible";
+    public const string Conflict = Prefix + "conflict";
+    public const string VoucherRejected = Prefix + "voucher-rejected";
+
+    public static ProblemHttpResult Problem(int status, string type, string title, string? detail = null, IDictionary<string, object?>? extensions = null) =>
+        TypedResults.Problem(detail, statusCode: status, title: title, type: type, extensions: extensions);
+
+    public static ProblemHttpResult NotFoundProblem(string what) =>
+        Problem(StatusCodes.Status404NotFound, NotFound, $"{what} was not found.");
+
+    public static ProblemHttpResult ConflictProblem(string title, string? detail = null) =>
+        Problem(StatusCodes.Status409Conflict, Conflict, title, detail);
+}

@@ -1,0 +1,226 @@
+using System.Globalization;
+using System.Net;
+using Vouchers.LoadTests.Scenarios;
+
+namespace Vouchers.LoadTests.Cli;
+
+/// <summary>A command line that cannot be run; the message says what to change (exit code 2).</summary>
+public sealed class UsageException(string message) : Exception(message);
+
+/// <summary>A parsed command line.</summary>
+public sealed record LoadTestOptions
+{
+    public required IReadOnlyList<string> Scenarios { get; init; }
+    public required Uri Target { get; init; }
+    public required ScenarioSettings Settings { get; init; }
+    public required ApiKeys Keys { get; init; }
+    public IReadOnlyList<Threshold> Thresholds { get; init; } = [];
+    public string ReportFolder { get; init; } = "reports";
+    public string? ReportName { get; init; }
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
+}
+
+public static class CommandLine
+{
+    public static readonly string[] ScenarioNames = [ClaimBurst.Name, SoldOutStorm.Name, ScanGunVerify.Name, MixedDay.Name, Ceiling.Name];
+
+    public const string Usage = """
+        usage: dotnet loadtests/bin/Release/net10.0/Vouchers.LoadTests.dll --scenario <name>[,<name>...] --target <baseUrl> [options]
+
+          --scenario NAMES       claim-burst, sold-out-storm, scan-gun-verify, mixed-day, ceiling (comma-separated; they run together)
+          --target URL           the engine (or baseline) base URL, e.g. http://127.0.0.1:5080   [env VOUCHERS_TARGET]
+          --rate N               arrivals per second (open model); default per scenario, 20 with --smoke
+          --duration 30s         measured load duration (ms, s, m, h or hh:mm:ss)
+          --warmup 3s            unmeasured load before it (0 to skip)
+          --quantity N           vouchers per batch the scenario creates
+          --people N             claim-burst: distinct people at most; scan-gun-verify: vouchers claimed in init
+          --report-folder DIR    where reports go (default ./reports)
+          --report-name NAME     report file name without extension (default <scenarios>-<time>)
+          --threshold "p99<20ms" repeatable; [scenario:]metric op value[unit]
+          --admin-key K          X-Api-Key of an admin        [env VOUCHERS_ADMIN_KEY]
+          --channel-key K        X-Api-Key of a channel       [env VOUCHERS_CHANNEL_KEY]
+          --institution-key K    X-Api-Key of an institution  [env VOUCHERS_INSTITUTION_KEY]
+          --smoke                a few seconds at a low rate, no warm-up, fail% < 1 unless thresholds are given
+          --max-concurrency N    open model: iterations in flight at most (default 1000)
+          --max-lag 1s           open model: an arrival not started within this of its intended time is dropped
+          --ping-path /ping      the path the ceiling scenario GETs
+          --progress 5s          live progress interval (0 = off)
+          --seed N               fixes the synthetic people and request ids
+          --allow-remote         permit a target that is not a loopback address
+
+        exit codes: 0 every threshold and invariant held, 1 one failed (or the run could not complete), 2 usage error
+        """;
+
+    private static readonly HashSet<string> Flags = ["--smoke", "--allow-remote", "--help", "-h"];
+
+    public static LoadTestOptions Parse(IReadOnlyList<string> args, Func<string, string?>? environment = null)
+    {
+        environment ??= Environment.GetEnvironmentVariable;
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var thresholds = new List<Threshold>();
+        var flags = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            string? inline = null;
+            if (arg.StartsWith("--", StringComparison.Ordinal) && arg.IndexOf('=', StringComparison.Ordinal) is > 2 and var eq)
+            {
+                inline = arg[(eq + 1)..];
+                arg = arg[..eq];
+            }
+
+            if (Flags.Contains(arg))
+            {
+                flags.Add(arg);
+                continue;
+            }
+
+            if (!Known.Contains(arg))
+            {
+                throw new UsageException($"Unknown argument '{args[i]}'.");
+            }
+
+            var value = inline ?? (i + 1 < args.Count ? args[++i] : throw new UsageException($"{arg} needs a value."));
+            if (arg == "--threshold")
+            {
+                try
+                {
+                    thresholds.Add(Threshold.Parse(value));
+                }
+                catch (FormatException ex)
+                {
+                    throw new UsageException(ex.Message);
+                }
+            }
+            else if (!values.TryAdd(arg, value))
+            {
+                throw new UsageException($"{arg} is given twice.");
+            }
+        }
+
+        if (flags.Contains("--help") || flags.Contains("-h"))
+        {
+            throw new UsageException("");
+        }
+
+        var scenarios = (Get("--scenario") ?? throw new UsageException("--scenario is required."))
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToList();
+        if (scenarios.Count == 0)
+        {
+            throw new UsageException("--scenario names no scenario.");
+        }
+
+        if (scenarios.FirstOrDefault(s => !ScenarioNames.Contains(s)) is { } unknown)
+        {
+            throw new UsageException($"Unknown scenario '{unknown}'; choose from {string.Join(", ", ScenarioNames)}.");
+        }
+
+        var targetText = Get("--target") ?? environment("VOUCHERS_TARGET") ?? throw new UsageException("--target is required (e.g. http://127.0.0.1:5080).");
+        if (!Uri.TryCreate(targetText, UriKind.Absolute, out var target) || target.Scheme is not ("http" or "https"))
+        {
+            throw new UsageException($"--target '{targetText}' is not an http(s) URL.");
+        }
+
+        if (!flags.Contains("--allow-remote") && !IsLoopback(target))
+        {
+            throw new UsageException($"--target {target.Host} is not a loopback address; load goes to this machine unless --allow-remote is given.");
+        }
+
+        var smoke = flags.Contains("--smoke");
+        var defaults = new ScenarioSettings();
+        var settings = new ScenarioSettings
+        {
+            Rate = Int("--rate", 1),
+            Duration = Time("--duration") ?? (smoke ? TimeSpan.FromSeconds(3) : defaults.Duration),
+            WarmUp = Time("--warmup", allowZero: true) ?? (smoke ? TimeSpan.Zero : defaults.WarmUp),
+            Quantity = Int("--quantity", 1),
+            People = Int("--people", 1),
+            MaxConcurrency = Int("--max-concurrency", 1) ?? defaults.MaxConcurrency,
+            MaxLag = Time("--max-lag", allowZero: true) ?? defaults.MaxLag,
+            Smoke = smoke,
+            PingPath = Get("--ping-path") ?? defaults.PingPath,
+            Seed = Long("--seed") ?? defaults.Seed,
+        };
+        if (smoke && thresholds.Count == 0)
+        {
+            thresholds.Add(Threshold.Parse("fail% < 1"));
+        }
+
+        var keys = new ApiKeys(
+            Get("--admin-key") ?? environment("VOUCHERS_ADMIN_KEY") ?? ApiKeys.Demo.Admin,
+            Get("--channel-key") ?? environment("VOUCHERS_CHANNEL_KEY") ?? ApiKeys.Demo.Channel,
+            Get("--institution-key") ?? environment("VOUCHERS_INSTITUTION_KEY") ?? ApiKeys.Demo.Institution);
+        return new LoadTestOptions
+        {
+            Scenarios = scenarios,
+            Target = target,
+            Settings = settings,
+            Keys = keys,
+            Thresholds = thresholds,
+            ReportFolder = Get("--report-folder") ?? "reports",
+            ReportName = Get("--report-name"),
+            ProgressInterval = Time("--progress", allowZero: true) ?? TimeSpan.FromSeconds(5),
+        };
+
+        string? Get(string name) => values.TryGetValue(name, out var v) ? v : null;
+
+        int? Int(string name, int min)
+        {
+            if (Get(name) is not { } text)
+            {
+                return null;
+            }
+
+            return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min
+                ? n
+                : throw new UsageException($"{name} '{text}' must be a whole number of at least {min}.");
+        }
+
+        long? Long(string name) => Get(name) is { } text
+            ? long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : throw new UsageException($"{name} '{text}' must be a whole number.")
+            : null;
+
+        TimeSpan? Time(string name, bool allowZero = false)
+        {
+            if (Get(name) is not { } text)
+            {
+                return null;
+            }
+
+            var t = ParseDuration(text) ?? throw new UsageException($"{name} '{text}' is not a duration; write e.g. 500ms, 30s, 2m or 00:00:30.");
+            return t > TimeSpan.Zero || (allowZero && t == TimeSpan.Zero) ? t : throw new UsageException($"{name} must be {(allowZero ? "zero or more" : "more than zero")}.");
+        }
+    }
+
+    /// <summary>500ms, 30s, 1.5m, 2h, 00:00:30, or a bare number of seconds.</summary>
+    public static TimeSpan? ParseDuration(string text)
+    {
+        text = text.Trim();
+        (string Suffix, double Seconds)[] units = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)];
+        foreach (var (suffix, seconds) in units)
+        {
+            if (text.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)
+                && double.TryParse(text[..^suffix.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= 0)
+            {
+                return TimeSpan.FromSeconds(n * seconds);
+            }
+        }
+
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var bare) && bare >= 0)
+        {
+            return TimeSpan.FromSeconds(bare);
+        }
+
+        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) && span >= TimeSpan.Zero ? span : null;
+    }
+
+    private static readonly HashSet<string> Known =
+    [
+        "--scenario", "--target", "--rate", "--duration", "--warmup", "--quantity", "--people", "--report-folder", "--report-name",
+        "--threshold", "--admin-key", "--channel-key", "--institution-key", "--max-concurrency", "--max-lag", "--ping-path",
+        "--progress", "--seed",
+    ];
+
+    private static bool IsLoopback(Uri target) =>
+        target.IsLoopback || (IPAddress.TryParse(target.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
+}

@@ -1,0 +1,63 @@
+using Vouchers.LoadTests;
+using Vouchers.LoadTests.Cli;
+using Vouchers.LoadTests.Scenarios;
+
+LoadTestOptions options;
+try
+{
+    options = CommandLine.Parse(args);
+}
+catch (UsageException ex) when (ex.Message.Length == 0)
+{
+    Console.WriteLine(CommandLine.Usage);
+    return 0;
+}
+catch (UsageException ex)
+{
+    Console.Error.WriteLine($"error: {ex.Message}");
+    Console.Error.WriteLine();
+    Console.Error.WriteLine(CommandLine.Usage);
+    return 2;
+}
+
+// Iterations are async, but a burst of continuations must not wait for the thread pool to grow.
+ThreadPool.GetMinThreads(out var workers, out var io);
+ThreadPool.SetMinThreads(Math.Max(workers, 64), Math.Max(io, 64));
+
+using var api = new VoucherApi(options.Target, options.Keys);
+try
+{
+    await api.GetAsync("/");
+}
+catch (HttpRequestException ex)
+{
+    Console.Error.WriteLine($"error: the target {options.Target} cannot be reached: {ex.Message}");
+    return 1;
+}
+
+var scenarios = options.Scenarios.Select(name => name switch
+{
+    ClaimBurst.Name => new ClaimBurst(api, options.Settings).Create(),
+    SoldOutStorm.Name => new SoldOutStorm(api, options.Settings).Create(),
+    ScanGunVerify.Name => new ScanGunVerify(api, options.Settings).Create(),
+    MixedDay.Name => new MixedDay(api, options.Settings).Create(),
+    _ => new Ceiling(api, options.Settings).Create(),
+}).ToArray();
+
+var reportName = options.ReportName ?? $"{string.Join('+', options.Scenarios)}-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancel.Cancel();
+};
+
+var result = await Runner.RegisterScenarios(scenarios)
+    .WithTestName(reportName)
+    .WithTarget(options.Target.ToString())
+    .WithThresholds([.. options.Thresholds])
+    .WithReportFolder(options.ReportFolder)
+    .WithReportFileName(reportName)
+    .WithProgressInterval(options.ProgressInterval)
+    .RunAsync(cancel.Token);
+return result.ExitCode;

@@ -1,0 +1,200 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace Vouchers.LoadTests.Scenarios;
+
+/// <summary>The API keys a run acts with (X-Api-Key values).</summary>
+public sealed record ApiKeys(string Admin, string Channel, string Institution)
+{
+    public static ApiKeys Demo { get; } = new(
+        "admin-guangdong.demo-admin-guangdong",
+        "channel-national-app.demo-channel-national-app",
+        "inst-sz-skills-school.demo-inst-sz-skills-school");
+}
+
+/// <summary>One HTTP answer, read whole: status, body and the one header the scenarios care about.</summary>
+public sealed class ApiResponse(int status, byte[] body, bool replayed)
+{
+    private JsonElement? json;
+
+    public int Status { get; } = status;
+    public byte[] Body { get; } = body;
+    public bool Replayed { get; } = replayed;
+    public long Size => Body.Length;
+    public bool IsSuccess => Status is >= 200 and < 300;
+
+    /// <summary>The JSON body, or an undefined element when the body is not JSON.</summary>
+    public JsonElement Json => json ??= Parse(Body);
+
+    /// <summary>The last segment of a problem's type, e.g. <c>sold-out</c> for <c>urn:vouchers:problem:sold-out</c>.</summary>
+    public string? Problem => String("type") is { } type ? type[(type.LastIndexOf(':') + 1)..] : null;
+
+    /// <summary>Status code plus problem type, for the status-code table: <c>409 sold-out</c>.</summary>
+    public string Label => Problem is { } p && !IsSuccess ? $"{Status} {p}" : Status.ToString(CultureInfo.InvariantCulture);
+
+    public string? String(string property) =>
+        Json.ValueKind == JsonValueKind.Object && Json.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
+
+    public Response<T> Ok<T>(T payload) => Response.Ok(payload, Label, Size);
+
+    public Response<T> Fail<T>(string message) => Response.Fail<T>(Label, message, Size);
+
+    private static JsonElement Parse(byte[] body)
+    {
+        try
+        {
+            return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return default;
+        }
+    }
+}
+
+/// <summary>
+/// The voucher engine's HTTP contract, as far as the scenarios use it. One pooled HttpClient for the whole run;
+/// no proxy, no redirects, no cookies.
+/// </summary>
+public sealed class VoucherApi : IDisposable
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly MediaTypeHeaderValue JsonType = new("application/json");
+    private readonly HttpClient http;
+
+    public VoucherApi(Uri target, ApiKeys keys, HttpMessageHandler? handler = null)
+    {
+        Keys = keys;
+        handler ??= new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+        };
+        http = new HttpClient(handler) { BaseAddress = target, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public ApiKeys Keys { get; }
+
+    public Uri Target => http.BaseAddress!;
+
+    public async Task<ApiResponse> SendAsync(HttpMethod method, string path, string? apiKey, object? body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (apiKey is not null)
+        {
+            request.Headers.TryAddWithoutValidation("X-Api-Key", apiKey);
+        }
+
+        if (body is not null)
+        {
+            request.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, Json));
+            request.Content.Headers.ContentType = JsonType;
+        }
+
+        using var response = await http.SendAsync(request, cancellationToken);
+        var content = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        var replayed = response.Headers.TryGetValues("Idempotent-Replayed", out var values) && values.Contains("true", StringComparer.OrdinalIgnoreCase);
+        return new ApiResponse((int)response.StatusCode, content, replayed);
+    }
+
+    public Task<ApiResponse> GetAsync(string path, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Get, path, null, null, cancellationToken);
+
+    /// <summary>Defines and activates a batch open for claims now (claim window now-1h..now+1d, 90 days valid).</summary>
+    public async Task<string> CreateActiveBatchAsync(string title, int quantity, CancellationToken cancellationToken)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var created = await SendAsync(HttpMethod.Post, "/api/v1/admin/batches", Keys.Admin, new
+        {
+            title,
+            programId = "electrician-basic",
+            eligibleInstitutionIds = new[] { "sz-skills-school" },
+            eligibility = new { minAge = 16, maxAge = 65 },
+            claimOpensAt = now.AddHours(-1),
+            claimClosesAt = now.AddDays(1),
+            daysValidAfterClaim = 90,
+            quantity,
+            subsidyAmount = 1500.00m,
+            fundingSource = "就业补助资金 (load test)",
+            enabledChannelIds = new[] { "national-app" },
+            requiresCommitment = false,
+        }, cancellationToken);
+        var id = created.String("id");
+        if (!created.IsSuccess || id is null)
+        {
+            throw new InvalidOperationException($"Creating a batch answered {created.Status}: {Text(created)}");
+        }
+
+        var activated = await SendAsync(HttpMethod.Post, $"/api/v1/admin/batches/{id}/activate", Keys.Admin, null, cancellationToken);
+        if (!activated.IsSuccess)
+        {
+            throw new InvalidOperationException($"Activating batch {id} answered {activated.Status}: {Text(activated)}");
+        }
+
+        return id;
+    }
+
+    /// <summary>The batch's live counters (<c>counters.claimed</c>, <c>counters.quantity</c>, ...).</summary>
+    public async Task<BatchCounters> GetCountersAsync(string batchId, CancellationToken cancellationToken = default)
+    {
+        var r = await SendAsync(HttpMethod.Get, $"/api/v1/admin/batches/{batchId}", Keys.Admin, null, cancellationToken);
+        if (r.Status != 200)
+        {
+            throw new InvalidOperationException($"Reading batch {batchId} answered {r.Status}: {Text(r)}");
+        }
+
+        var counters = r.Json.TryGetProperty("counters", out var c) ? c : r.Json;
+        return new BatchCounters(Int(counters, "quantity"), Int(counters, "claimed"), Int(counters, "used"), Int(counters, "redeemed"));
+    }
+
+    /// <summary>A claim as a channel sends it; the attestation is made now, so it is always fresh.</summary>
+    public Task<ApiResponse> ClaimAsync(string batchId, Person person, string requestId, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, "/api/v1/channel/claims", Keys.Channel, new
+        {
+            requestId,
+            batchId,
+            idNumber = person.IdNumber,
+            name = person.Name,
+            attestation = new { method = "face", verifiedAt = DateTimeOffset.UtcNow },
+            commitment = true,
+        }, cancellationToken);
+
+    public Task<ApiResponse> VerifyAsync(string code, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, "/api/v1/institution/verifications", Keys.Institution, new { code }, cancellationToken);
+
+    public Task<ApiResponse> WalletAsync(Person person, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, "/api/v1/channel/wallet", Keys.Channel, new { idNumber = person.IdNumber }, cancellationToken);
+
+    public Task<ApiResponse> UseAsync(string code, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, $"/api/v1/institution/vouchers/{code}/use", Keys.Institution, null, cancellationToken);
+
+    public Task<ApiResponse> ApplyForSubsidyAsync(string batchId, IReadOnlyList<string> codes, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, "/api/v1/institution/subsidy-applications", Keys.Institution, new { batchId, codes }, cancellationToken);
+
+    public Task<ApiResponse> ReviewAsync(string applicationId, IEnumerable<(string Code, bool Approve)> decisions, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, $"/api/v1/admin/subsidy-applications/{applicationId}/review", Keys.Admin,
+            new { decisions = decisions.Select(d => new { code = d.Code, approve = d.Approve, reason = d.Approve ? null : "load test: attendance record missing" }) },
+            cancellationToken);
+
+    public Task<ApiResponse> DisburseAsync(string applicationId, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, $"/api/v1/admin/subsidy-applications/{applicationId}/disburse", Keys.Admin, null, cancellationToken);
+
+    public void Dispose() => http.Dispose();
+
+    public static string Text(ApiResponse r)
+    {
+        var text = System.Text.Encoding.UTF8.GetString(r.Body);
+        return text.Length > 300 ? text[..300] + "…" : text;
+    }
+
+    private static int Int(JsonElement e, string property) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(property, out var v) && v.TryGetInt32(out var i) ? i : 0;
+}
+
+public sealed record BatchCounters(int Quantity, int Claimed, int Used, int Redeemed);

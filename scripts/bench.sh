@@ -1,0 +1,460 @@
+#!/usr/bin/env bash
+# Measures the engine against a plain-PostgreSQL baseline and the box's ceiling, in one run on this machine,
+# and writes docs/BENCHMARKS.md from scratch with the figures of that run.
+#
+#   bash scripts/bench.sh
+#
+# What it does:
+#   1. starts a throwaway PostgreSQL 15 (scripts/lib/postgres.sh, synchronous commit on) with two databases:
+#      "vouchers" for the engine and "baseline" for the baseline;
+#   2. builds in Release and starts, all on 127.0.0.1: the engine in cluster mode (one silo + one gateway, demo
+#      principals seeded), the baseline (loadtests/Baseline) and the ceiling app (loadtests/Ceiling, GET /ping);
+#   3. climbs a ladder of open-model arrival rates with the load-test runner (loadtests/): claim-burst and
+#      scan-gun-verify against the engine and the baseline, step by step at the same rates, and ceiling against the
+#      ceiling app. A target's ladder stops at its first step that is not sustained (see below);
+#   4. writes docs/BENCHMARKS.md: the machine, the commands, engine vs baseline, the ceiling, fractions of it.
+#   Every process it started is stopped on exit, whatever happens.
+#
+# A step is sustained when nothing was dropped (every arrival started on time), p99 latency (from the intended
+# start, so queueing counts) stays at or under BENCH_P99_MS, failures stay at or under BENCH_MAX_FAIL_PERCENT,
+# the scenario's invariants hold and the runner did not error out. The sustained maximum of a target is the
+# throughput of its highest sustained step.
+#
+# Tunables (environment), with their defaults:
+#   BENCH_DURATION=15s  BENCH_WARMUP=3s                    measured time and warm-up of each step
+#   BENCH_CLAIM_RATES="200 400 600 800 1000 1300 1600 2000"  claim-burst ladder (arrivals/s), engine and baseline
+#   BENCH_VERIFY_RATES="1000 2000 3000 4000 6000 8000 12000" scan-gun-verify ladder, engine and baseline
+#   BENCH_CEILING_RATES="2000 4000 6000 8000 12000 16000"    ceiling ladder
+#   BENCH_P99_MS=100  BENCH_MAX_FAIL_PERCENT=1             what "sustained" means
+#   BENCH_OUT=docs/BENCHMARKS.md                 where the report goes
+#   BENCH_REPORTS=(a new /tmp/vouchers-bench.* folder)  the runner's JSON reports and every process's log; kept
+#   BENCH_QUIET_LOAD=(cores / 2)  BENCH_QUIET_WAIT=180  before the ladders, wait up to this many seconds for the
+#                                                1-minute load average to fall below this (other work on the box
+#                                                skews every figure; the report shows the load at each step)
+#   BENCH_SKIP_BUILD=1                           use the existing Release build
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root="$(pwd)"
+
+duration="${BENCH_DURATION:-15s}"
+warmup="${BENCH_WARMUP:-3s}"
+claim_rates="${BENCH_CLAIM_RATES:-200 400 600 800 1000 1300 1600 2000}"
+verify_rates="${BENCH_VERIFY_RATES:-1000 2000 3000 4000 6000 8000 12000}"
+ceiling_rates="${BENCH_CEILING_RATES:-2000 4000 6000 8000 12000 16000}"
+p99_ms="${BENCH_P99_MS:-100}"
+max_fail="${BENCH_MAX_FAIL_PERCENT:-1}"
+out="${BENCH_OUT:-docs/BENCHMARKS.md}"
+reports="${BENCH_REPORTS:-$(mktemp -d /tmp/vouchers-bench.XXXXXX)}"
+mkdir -p "$reports"
+manifest="$reports/steps.tsv"
+: >"$manifest"
+
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# The silo's pool (100), the baseline's (64) and the gateway's must all fit.
+export VOUCHERS_PG_MAX_CONNECTIONS="${VOUCHERS_PG_MAX_CONNECTIONS:-300}"
+
+log() {
+  printf '[bench] %s\n' "$*" >&2
+}
+
+# shellcheck source=lib/postgres.sh
+source scripts/lib/postgres.sh
+
+pids=()
+cleanup() {
+  local pid _
+  for pid in "${pids[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 50); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.2
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  pg_stop
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  python3 -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+s.close()'
+}
+
+# "20s", "1m", "500ms" → seconds (may be fractional).
+seconds_of() {
+  python3 -c 'import re, sys
+m = re.fullmatch(r"([0-9.]+)(ms|s|m)?", sys.argv[1])
+if not m: sys.exit("bad duration: " + sys.argv[1])
+v = float(m.group(1)); u = m.group(2) or "s"
+print(v / 1000 if u == "ms" else v * 60 if u == "m" else v)' "$1"
+}
+
+# start NAME DIR DLL [VAR=value...]: runs a built app from its own folder (so its appsettings.json applies).
+start() {
+  local name="$1" dir="$2" dll="$3"
+  shift 3
+  (cd "$dir" && exec env "$@" dotnet "$dll") >"$reports/$name.log" 2>&1 &
+  pids+=("$!")
+  log "started $name (pid $!), log $reports/$name.log"
+}
+
+# wait_for NAME URL [HEADER]: polls until the URL answers 2xx, the process dies or 120 s pass.
+wait_for() {
+  local name="$1" url="$2" header="${3:-X-Bench: 1}" pid="${pids[-1]}"
+  local deadline=$((SECONDS + 120))
+  until curl -fsS -o /dev/null -H "$header" "$url" 2>/dev/null; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      log "$name exited before it was ready; last log lines:"
+      tail -n 40 "$reports/$name.log" >&2
+      return 1
+    fi
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      log "$name not ready at $url after 120 s; last log lines:"
+      tail -n 40 "$reports/$name.log" >&2
+      return 1
+    fi
+    sleep 0.5
+  done
+  log "$name ready ($url)"
+}
+
+started=$SECONDS
+if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
+  for project in src/Silo/Vouchers.Silo.csproj src/Gateway/Vouchers.Gateway.csproj \
+      loadtests/Baseline/Vouchers.Baseline.csproj loadtests/Ceiling/Vouchers.Ceiling.csproj loadtests/Vouchers.LoadTests.csproj; do
+    log "dotnet build $project -c Release"
+    dotnet build "$project" -c Release -nologo -v quiet >"$reports/build.log" 2>&1 || { tail -n 40 "$reports/build.log" >&2; exit 1; }
+  done
+fi
+runner="$root/loadtests/bin/Release/net10.0/Vouchers.LoadTests.dll"
+[ -f "$runner" ] || { log "the load-test runner is not built: $runner"; exit 1; }
+
+pg_start
+pg_psql -q -c "CREATE DATABASE baseline" >/dev/null
+# What one durable commit costs on this disk: PostgreSQL's own fsync test, on the server's file system.
+log "pg_test_fsync (about 15 s)"
+fdatasync="$("$VOUCHERS_PG_BIN/pg_test_fsync" -s 1 -f "$VOUCHERS_PG_DIR/fsync-test" 2>/dev/null \
+  | awk '/^Compare file sync methods using one/ { one = 1 } one && $1 == "fdatasync" { print $2 " ops/s, " $4 " µs per sync"; exit }' || true)"
+log "fdatasync: ${fdatasync:-not measured}"
+engine_db="$VOUCHERS_PG_CONNECTION"
+baseline_db="${VOUCHERS_PG_CONNECTION/Database=vouchers/Database=baseline}"
+baseline_db="${baseline_db/Maximum Pool Size=100/Maximum Pool Size=64}"
+
+secret="bench-person-key-secret-$(date +%s)"
+silo_port="$(free_port)"
+silo_gateway_port="$(free_port)"
+gateway_port="$(free_port)"
+baseline_port="$(free_port)"
+ceiling_port="$(free_port)"
+engine_url="http://127.0.0.1:$gateway_port"
+baseline_url="http://127.0.0.1:$baseline_port"
+ceiling_url="http://127.0.0.1:$ceiling_port"
+
+start silo src/Silo/bin/Release/net10.0 Vouchers.Silo.dll \
+  "ConnectionStrings__Vouchers=$engine_db" "Orleans__SiloPort=$silo_port" "Orleans__GatewayPort=$silo_gateway_port"
+start gateway src/Gateway/bin/Release/net10.0 Vouchers.Gateway.dll \
+  "ConnectionStrings__Vouchers=$engine_db" "Urls=$engine_url" Demo__Enabled=true "Security__PersonKeySecret=$secret"
+wait_for gateway "$engine_url/health/ready"
+# The demo principals (the API keys the scenarios use) exist once the seeder has created the demo batch.
+wait_for gateway "$engine_url/api/v1/admin/batches/demo-electrician-2026" "X-Api-Key: admin-ministry.demo-admin-ministry"
+start baseline loadtests/Baseline/bin/Release/net10.0 Vouchers.Baseline.dll \
+  "ConnectionStrings__Baseline=$baseline_db" "Urls=$baseline_url" "Security__PersonKeySecret=$secret"
+wait_for baseline "$baseline_url/health/ready"
+start ceiling loadtests/Ceiling/bin/Release/net10.0 Vouchers.Ceiling.dll "Urls=$ceiling_url"
+wait_for ceiling "$ceiling_url/ping"
+
+load1() {
+  cut -d' ' -f1 /proc/loadavg
+}
+
+# Other work on this box (builds, tests) takes cores from the targets and the load generator alike.
+quiet_load="${BENCH_QUIET_LOAD:-$(python3 -c "import os; print(os.cpu_count() / 2)")}"
+quiet_deadline=$((SECONDS + ${BENCH_QUIET_WAIT:-180}))
+until python3 -c "import sys; sys.exit(0 if float('$(load1)') < float('$quiet_load') else 1)"; do
+  if [ "$SECONDS" -ge "$quiet_deadline" ]; then
+    log "the 1-minute load average is still $(load1) (>= $quiet_load): measuring anyway; the report shows it"
+    break
+  fi
+  log "waiting for a quiet box: 1-minute load average $(load1), want < $quiet_load"
+  sleep 10
+done
+load_at_start="$(cat /proc/loadavg | cut -d' ' -f1-3)"
+
+step_seconds="$(seconds_of "$duration")"
+warmup_seconds="$(seconds_of "$warmup")"
+
+# judge REPORT EXIT_CODE: prints "yes" when the step was sustained, "no" otherwise, then a one-line summary.
+judge() {
+  python3 - "$1" "$2" "$p99_ms" "$max_fail" <<'PY'
+import json, sys
+path, code, p99_limit, max_fail = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
+try:
+    s = json.load(open(path))["scenarios"][0]
+except (OSError, ValueError, KeyError, IndexError):
+    print("no"); print(f"no report (runner exit {code})"); sys.exit()
+lat = s.get("latencyMs") or {}
+p99 = lat.get("p99")
+why = []
+if code == 2: why.append("runner error")
+if s.get("okCount", 0) == 0: why.append("no ok response")
+if s.get("droppedCount", 0) > 0: why.append(f"{s['droppedCount']} dropped")
+if p99 is None or p99 > p99_limit: why.append(f"p99 {p99} ms > {p99_limit:g} ms")
+if s.get("failPercent", 0) > max_fail: why.append(f"fail {s['failPercent']:.2f}% > {max_fail:g}%")
+why += [f"invariant '{i['name']}' broken" for i in s.get("invariants", []) if not i.get("passed")]
+print("no" if why else "yes")
+print(f"{s.get('rps', 0):.0f} rps, p50 {lat.get('p50')} ms, p99 {p99} ms, dropped {s.get('droppedCount')}, fail {s.get('failPercent', 0):.2f}%"
+      + (" -- not sustained: " + "; ".join(why) if why else " -- sustained"))
+PY
+}
+
+# step TARGET URL SCENARIO RATE: runs one step, records it in the manifest, returns 1 when it was not sustained.
+step() {
+  local target="$1" url="$2" scenario="$3" rate="$4"
+  local name="$scenario-$target-$rate"
+  local cmd=(dotnet "$runner" --scenario "$scenario" --target "$url" --rate "$rate" --duration "$duration" --warmup "$warmup"
+    --report-folder "$reports" --report-name "$name" --threshold "p99<${p99_ms}ms")
+  if [ "$scenario" = claim-burst ]; then
+    # Enough stock and distinct people that the batch never sells out within the step.
+    local people
+    people="$(python3 -c "import math; print(math.ceil($rate * ($step_seconds + $warmup_seconds) * 1.2) + 100)")"
+    cmd+=(--quantity "$people" --people "$people")
+  fi
+  local load
+  load="$(load1)"
+  log "$target $scenario at $rate/s for $duration (load average $load)"
+  local code=0
+  "${cmd[@]}" >"$reports/$name.log" 2>&1 || code=$?
+  local verdict
+  mapfile -t verdict < <(judge "$reports/$name.json" "$code")
+  log "  ${verdict[1]}"
+  local shown
+  printf -v shown '%q ' "${cmd[@]}"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$scenario" "$rate" "$name.json" "$code" "${verdict[0]}" "$load" "${shown//$root\//}" >>"$manifest"
+  [ "${verdict[0]}" = yes ]
+}
+
+# ladder SCENARIO "RATES" TARGET=URL...: climbs the rates for every target in turn at each rate; a target leaves
+# the ladder after its first step that is not sustained.
+ladder() {
+  local scenario="$1" rates="$2"
+  shift 2
+  local -A climbing=()
+  local spec
+  for spec in "$@"; do
+    climbing["${spec%%=*}"]=1
+  done
+  local rate
+  for rate in $rates; do
+    for spec in "$@"; do
+      local target="${spec%%=*}" url="${spec#*=}"
+      [ "${climbing[$target]}" = 1 ] || continue
+      step "$target" "$url" "$scenario" "$rate" || climbing["$target"]=0
+    done
+  done
+}
+
+ladder ceiling "$ceiling_rates" "ceiling=$ceiling_url"
+ladder claim-burst "$claim_rates" "engine=$engine_url" "baseline=$baseline_url"
+ladder scan-gun-verify "$verify_rates" "engine=$engine_url" "baseline=$baseline_url"
+
+# The machine, as the report shows it.
+cpu_model="$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || true)"
+mem_total="$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+pg_version="$("$VOUCHERS_PG_BIN/postgres" --version | awk '{print $3}')"
+bench_command="bash scripts/bench.sh"
+for var in BENCH_DURATION BENCH_WARMUP BENCH_CLAIM_RATES BENCH_VERIFY_RATES BENCH_CEILING_RATES BENCH_P99_MS BENCH_MAX_FAIL_PERCENT BENCH_QUIET_LOAD BENCH_QUIET_WAIT; do
+  if [ -n "${!var:-}" ]; then
+    bench_command="$var=\"${!var}\" $bench_command"
+  fi
+done
+
+log "writing $out"
+BENCH_MACHINE_CORES="$(nproc)" BENCH_MACHINE_CPU="${cpu_model:-unknown}" BENCH_MACHINE_MEMORY="$mem_total" \
+BENCH_LOAD_START="$load_at_start" BENCH_LOAD_END="$(cut -d' ' -f1-3 /proc/loadavg)" BENCH_MACHINE_KERNEL="$(uname -sr)" BENCH_FDATASYNC="${fdatasync:-not measured}" BENCH_DOTNET="$(dotnet --version)" BENCH_POSTGRES="$pg_version" \
+BENCH_DATE="$(date -u '+%Y-%m-%d %H:%M UTC')" BENCH_COMMAND="$bench_command" BENCH_SECONDS=$((SECONDS - started)) \
+BENCH_P99="$p99_ms" BENCH_FAIL="$max_fail" BENCH_STEP="$duration" BENCH_WARM="$warmup" \
+python3 - "$manifest" "$reports" "$out" <<'PY'
+import csv, json, os, sys
+
+manifest, reports, out = sys.argv[1:4]
+env = os.environ
+steps = []
+with open(manifest, newline="") as f:
+    for target, scenario, rate, report, code, sustained, load, command in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+        try:
+            s = json.load(open(os.path.join(reports, report)))["scenarios"][0]
+        except (OSError, ValueError, KeyError, IndexError):
+            s = None
+        steps.append(dict(target=target, scenario=scenario, rate=int(rate), code=int(code), ok=sustained == "yes", load=load, command=command, s=s))
+
+def best(scenario, target):
+    """The highest sustained step of a target, or None."""
+    ok = [x for x in steps if x["scenario"] == scenario and x["target"] == target and x["ok"]]
+    return max(ok, key=lambda x: x["rate"]) if ok else None
+
+def steps_top(scenario, target):
+    """The last step run on a ladder when it was sustained: the ladder ended before the target's limit."""
+    run = [x for x in steps if x["scenario"] == scenario and x["target"] == target]
+    return run[-1] if run and run[-1]["ok"] else None
+
+def ms(value):
+    return "–" if value is None else f"{value:.1f}" if value >= 10 else f"{value:.2f}"
+
+def lat(step, key):
+    return ms(((step or {}).get("s") or {}).get("latencyMs", {}).get(key)) if step and step["s"] else "–"
+
+def rps(step):
+    return step["s"]["rps"] if step and step["s"] else None
+
+def ratio(a, b):
+    return f"{a / b:.2f}×" if a and b else "–"
+
+def pct(a, b):
+    return f"{100 * a / b:.1f} %" if a and b else "–"
+
+ceiling = best("ceiling", "ceiling")
+ceiling_rps = rps(ceiling)
+lines = []
+w = lines.append
+w("# Benchmarks")
+w("")
+w("Written by `scripts/bench.sh` from one run on the machine below; every figure on this page comes from that run's")
+w("load-test reports. Run it again to replace the page (figures from another machine are not comparable).")
+w("")
+w("## The machine")
+w("")
+w("| | |")
+w("|---|---|")
+w(f"| date | {env['BENCH_DATE']} |")
+w(f"| CPU | {env['BENCH_MACHINE_CPU']}, {env['BENCH_MACHINE_CORES']} cores (nproc) |")
+w(f"| memory | {env['BENCH_MACHINE_MEMORY']} |")
+w(f"| OS | {env['BENCH_MACHINE_KERNEL']} |")
+w(f"| .NET SDK | {env['BENCH_DOTNET']} (Release builds) |")
+w(f"| PostgreSQL | {env['BENCH_POSTGRES']}, throwaway server from `scripts/lib/postgres.sh`: `fsync=on`, `synchronous_commit=on` |")
+w(f"| disk | one 8 kB write + fdatasync (`pg_test_fsync`, where the server keeps its files): {env['BENCH_FDATASYNC']} |")
+w(f"| whole run | {int(env['BENCH_SECONDS']) // 60} min {int(env['BENCH_SECONDS']) % 60} s |")
+w(f"| load average (1, 5, 15 min) | {env['BENCH_LOAD_START']} when the ladders started, {env['BENCH_LOAD_END']} when they ended |")
+w("")
+w("Everything ran on this one box over 127.0.0.1: PostgreSQL, the silo, the gateway, the baseline, the ceiling app")
+w("and the load generator itself, which competes with them for the same cores. Any other work on the box during the")
+w("run shows in the load average; each step's table row gives the 1-minute load average at its start.")
+w("")
+w("## What ran")
+w("")
+w("- **engine**: cluster mode, Release: one silo (`src/Silo`, grain state, membership and reminders in PostgreSQL) and")
+w("  one gateway (`src/Gateway`) as its Orleans client, demo principals seeded.")
+w("- **baseline**: `loadtests/Baseline`, the same HTTP contract for claims, wallets and verification on plain ASP.NET Core")
+w("  + Npgsql: one transaction per claim (`UPDATE batches SET remaining = remaining - 1 WHERE id = @b AND status = 'active'")
+w("  AND remaining > 0` and `INSERT INTO claims` under `UNIQUE (batch_id, person_key)` and `UNIQUE (channel_id, request_id)`),")
+w("  synchronous commit on, a pool of at most 64 connections.")
+w("- **ceiling**: `loadtests/Ceiling`, Kestrel answering `GET /ping` with `pong`: the most this box serves through the")
+w("  same load generator.")
+w("- **load**: the runner in `loadtests/` (open model: arrivals on a fixed schedule; latency measured from each request's")
+w("  intended start, so queueing counts; arrivals that could not start on time are counted as dropped). Scenarios:")
+w("  `claim-burst` (distinct people claim one hot batch, with retries and second claims mixed in, then an invariant check),")
+w("  `scan-gun-verify` (institutions verify a mix of codes), `ceiling` (`GET /ping`). The verify mix differs: against the")
+w("  engine it holds valid, used, redeemed, never-issued and mistyped codes; against the baseline, which does not use or")
+w("  redeem vouchers, valid and never-issued codes only. Either way a verification is one lookup by code (a mistyped")
+w("  code none).")
+w(f"- **ladder**: each target climbs the same arrival rates, {env['BENCH_STEP']} measured after {env['BENCH_WARM']} warm-up per")
+w("  step, engine and baseline alternating at each rate. A step is **sustained** when nothing was dropped,")
+w(f"  p99 ≤ {env['BENCH_P99']} ms, failures ≤ {env['BENCH_FAIL']} % and the scenario's invariants hold; a target stops climbing at")
+w("  its first step that is not. Its **sustained maximum** is the throughput of its highest sustained step (a lower")
+w("  bound when even the top step of the ladder was sustained).")
+w("")
+w("## Engine vs baseline")
+w("")
+w("Throughput (ok responses per second) and latency (ms, from the intended start) at each target's highest sustained step.")
+w("")
+w("| scenario | target | offered rate /s | throughput /s | p50 | p95 | p99 | of the ceiling |")
+w("|---|---|---:|---:|---:|---:|---:|---:|")
+for scenario in ("claim-burst", "scan-gun-verify"):
+    for target in ("engine", "baseline"):
+        b = best(scenario, target)
+        if b is None:
+            w(f"| {scenario} | {target} | none sustained | – | – | – | – | – |")
+        else:
+            bound = " (top step: a lower bound)" if b is steps_top(scenario, target) else ""
+            w(f"| {scenario} | {target} | {b['rate']}{bound} | {rps(b):.0f} | {lat(b, 'p50')} | {lat(b, 'p95')} | {lat(b, 'p99')} | {pct(rps(b), ceiling_rps)} |")
+w("")
+w("| scenario | engine ÷ baseline, sustained throughput |")
+w("|---|---:|")
+for scenario in ("claim-burst", "scan-gun-verify"):
+    w(f"| {scenario} | {ratio(rps(best(scenario, 'engine')), rps(best(scenario, 'baseline')))} |")
+w("")
+if ceiling is None:
+    w("**Ceiling**: no ceiling step was sustained, so no fraction of it can be given.")
+else:
+    w(f"**Ceiling**: `GET /ping` sustained {ceiling_rps:.0f} requests/s (offered {ceiling['rate']}/s; p50 {lat(ceiling, 'p50')} ms,"
+      f" p99 {lat(ceiling, 'p99')} ms). A higher step was {'not run' if ceiling['rate'] == max(x['rate'] for x in steps if x['scenario'] == 'ceiling') else 'not sustained'}"
+      f"{', so the box may serve more' if ceiling['rate'] == max(x['rate'] for x in steps if x['scenario'] == 'ceiling') else ''}.")
+w("")
+w("### Latency at the same offered rate")
+w("")
+w("The highest rate that both engine and baseline sustained, side by side.")
+w("")
+w("| scenario | rate /s | engine p50 / p95 / p99 | baseline p50 / p95 / p99 |")
+w("|---|---:|---|---|")
+for scenario in ("claim-burst", "scan-gun-verify"):
+    e = {x["rate"]: x for x in steps if x["scenario"] == scenario and x["target"] == "engine" and x["ok"]}
+    b = {x["rate"]: x for x in steps if x["scenario"] == scenario and x["target"] == "baseline" and x["ok"]}
+    common = sorted(set(e) & set(b))
+    if not common:
+        w(f"| {scenario} | none in common | – | – |")
+    else:
+        r = common[-1]
+        w(f"| {scenario} | {r} | {lat(e[r], 'p50')} / {lat(e[r], 'p95')} / {lat(e[r], 'p99')} | {lat(b[r], 'p50')} / {lat(b[r], 'p95')} / {lat(b[r], 'p99')} |")
+w("")
+w("## Every step")
+w("")
+w("| scenario | target | offered /s | throughput /s | ok | fail | dropped | p50 | p95 | p99 | max | load at start | sustained |")
+w("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+for x in steps:
+    s = x["s"]
+    if s is None:
+        w(f"| {x['scenario']} | {x['target']} | {x['rate']} | – | – | – | – | – | – | – | – | {x['load']} | no (runner exit {x['code']}, no report) |")
+        continue
+    broken = [i["name"] for i in s.get("invariants", []) if not i.get("passed")]
+    verdict = "yes" if x["ok"] else "no" + (f" (invariant broken: {', '.join(broken)})" if broken else "")
+    w(f"| {x['scenario']} | {x['target']} | {x['rate']} | {s['rps']:.0f} | {s['okCount']} | {s['failCount']} | {s['droppedCount']} |"
+      f" {lat(x, 'p50')} | {lat(x, 'p95')} | {lat(x, 'p99')} | {lat(x, 'max')} | {x['load']} | {verdict} |")
+w("")
+codes = {}
+for x in steps:
+    for c in (x["s"] or {}).get("statusCodes", []):
+        codes.setdefault((x["scenario"], x["target"]), {}).setdefault(str(c["statusCode"]), 0)
+        codes[(x["scenario"], x["target"])][str(c["statusCode"])] += c["count"]
+if codes:
+    w("Status codes over all steps of each ladder:")
+    w("")
+    w("| scenario | target | status codes (count) |")
+    w("|---|---|---|")
+    for (scenario, target), table in codes.items():
+        w(f"| {scenario} | {target} | {', '.join(f'{k}: {v}' for k, v in sorted(table.items()))} |")
+    w("")
+w("## The commands")
+w("")
+w("The whole run:")
+w("")
+w("```bash")
+w(env["BENCH_COMMAND"])
+w("```")
+w("")
+w("Each step, as the script ran it (ports were free ones picked for this run; the runner writes `<report-name>.json`):")
+w("")
+w("```bash")
+for x in steps:
+    w(x["command"])
+w("```")
+w("")
+with open(out, "w") as f:
+    f.write("\n".join(lines))
+PY
+log "done in $((SECONDS - started)) s; reports and logs in $reports"

@@ -1,0 +1,155 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace Vouchers.LoadTests.Tests;
+
+/// <summary>The open-model scheduler releases arrivals at their intended times and rates; the closed model keeps its copies busy.</summary>
+public sealed class SchedulerTests
+{
+    private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
+
+    [Fact]
+    public async Task InjectHitsItsTargetRateWithinFivePercentInEverySecond()
+    {
+        var starts = new ConcurrentQueue<long>();
+        var scenario = Scenario.Create("no-op", _ =>
+            {
+                starts.Enqueue(Stopwatch.GetTimestamp());
+                return Task.FromResult<IResponse>(Response.Ok());
+            })
+            .WithLoadSimulations(Simulation.Inject(rate: 500, interval: Second, during: TimeSpan.FromSeconds(3)));
+
+        var stats = (await Quiet.Run(scenario).RunAsync()).Single();
+
+        var first = starts.Min();
+        var times = starts.Select(t => (t - first) / (double)Stopwatch.Frequency).Order().ToArray();
+        Assert.InRange((times.Length - 1) / times[^1], 475, 525);
+        for (var s = 0; s < 3; s++)
+        {
+            // No front-loading and no bunching: each second gets its share.
+            Assert.InRange(times.Count(t => t >= s && t < s + 1), 475, 525);
+        }
+
+        Assert.Equal(1500, stats.IntendedCount);
+        Assert.Equal(1500, stats.Ok.Count);
+        Assert.Equal(0, stats.DroppedCount);
+        Assert.InRange(stats.Ok.Rps, 475, 525);
+        Assert.InRange(stats.IntendedRate!.Value, 475, 525);
+        Assert.True(stats.Ok.Latency.P50Ms < 5, $"arrivals started {stats.Ok.Latency.P50Ms} ms late at the median");
+    }
+
+    [Fact]
+    public async Task PoissonRampingAndRandomInjectionDeliverTheirExpectedCounts()
+    {
+        static ScenarioProps NoOp(string name, LoadSimulation simulation) =>
+            Scenario.Create(name, _ => Task.FromResult<IResponse>(Response.Ok())).WithLoadSimulations(simulation);
+
+        var result = await Quiet.Run(
+                NoOp("poisson", Simulation.Inject(1000, Second, TimeSpan.FromSeconds(2), poisson: true)),
+                NoOp("ramp", Simulation.RampingInject(1000, Second, TimeSpan.FromSeconds(2))),
+                NoOp("random", Simulation.InjectRandom(200, 600, Second, TimeSpan.FromSeconds(2))))
+            .RunAsync();
+
+        var counts = result.Scenarios.ToDictionary(s => s.Name, s => s.Ok.Count);
+        Assert.InRange(counts["poisson"], 1900, 2100);
+        Assert.InRange(counts["ramp"], 950, 1050); // rate 0 → 1000/s over 2 s: the area is 1000
+        Assert.InRange(counts["random"], 2 * 200 * 0.9, 2 * 600 * 1.1);
+        Assert.All(result.Scenarios, s => Assert.Equal(s.IntendedCount, s.Ok.Count));
+    }
+
+    [Fact]
+    public async Task PauseLeavesAGapInTheArrivals()
+    {
+        var starts = new ConcurrentQueue<long>();
+        var scenario = Scenario.Create("pause", _ =>
+            {
+                starts.Enqueue(Stopwatch.GetTimestamp());
+                return Task.FromResult<IResponse>(Response.Ok());
+            })
+            .WithLoadSimulations(
+                Simulation.Inject(100, Second, TimeSpan.FromSeconds(0.5)),
+                Simulation.Pause(TimeSpan.FromSeconds(0.5)),
+                Simulation.Inject(100, Second, TimeSpan.FromSeconds(0.5)));
+
+        var stats = (await Quiet.Run(scenario).RunAsync()).Single();
+
+        var first = starts.Min();
+        var times = starts.Select(t => (t - first) / (double)Stopwatch.Frequency).ToArray();
+        Assert.Equal(100, stats.Ok.Count);
+        Assert.DoesNotContain(times, t => t > 0.52 && t < 0.98);
+        Assert.Equal(50, times.Count(t => t >= 0.98));
+    }
+
+    [Fact]
+    public async Task KeepConstantRunsExactlyItsCopiesInLoops()
+    {
+        var inFlight = 0;
+        var most = 0;
+        var copies = new ConcurrentDictionary<int, int>();
+        var scenario = Scenario.Create("closed", async context =>
+            {
+                var now = Interlocked.Increment(ref inFlight);
+                InterlockedMax(ref most, now);
+                copies.AddOrUpdate(context.CopyNumber, 1, (_, n) => n + 1);
+                await Task.Delay(5);
+                Interlocked.Decrement(ref inFlight);
+                return Response.Ok();
+            })
+            .WithLoadSimulations(Simulation.KeepConstant(copies: 4, during: Second));
+
+        var stats = (await Quiet.Run(scenario).RunAsync()).Single();
+
+        Assert.Equal(4, most);
+        Assert.Equal([0, 1, 2, 3], copies.Keys.Order());
+        Assert.True(stats.Ok.Count > 4 * 20, $"{stats.Ok.Count} iterations in a second of 4 copies");
+        Assert.Null(stats.IntendedRate);
+    }
+
+    [Fact]
+    public async Task RampingConstantChangesTheCopiesGradually()
+    {
+        var inFlight = 0;
+        var samples = new ConcurrentQueue<(double At, int InFlight)>();
+        var origin = 0L;
+        var scenario = Scenario.Create("ramp-copies", async _ =>
+            {
+                var now = Interlocked.Increment(ref inFlight);
+                Interlocked.CompareExchange(ref origin, Stopwatch.GetTimestamp(), 0);
+                samples.Enqueue(((Stopwatch.GetTimestamp() - Interlocked.Read(ref origin)) / (double)Stopwatch.Frequency, now));
+                await Task.Delay(5);
+                Interlocked.Decrement(ref inFlight);
+                return Response.Ok();
+            })
+            .WithLoadSimulations(Simulation.RampingConstant(copies: 8, during: TimeSpan.FromSeconds(1.6)));
+
+        await Quiet.Run(scenario).RunAsync();
+
+        Assert.True(samples.Where(s => s.At < 0.3).All(s => s.InFlight <= 3), "early in the ramp only a few copies run");
+        Assert.Contains(samples, s => s.At > 1.2 && s.InFlight >= 6);
+        Assert.True(samples.All(s => s.InFlight <= 8));
+    }
+
+    [Fact]
+    public async Task WeightedScenariosShareOneArrivalStreamInProportion()
+    {
+        static ScenarioProps NoOp(string name, int weight) => Scenario.Create(name, _ => Task.FromResult<IResponse>(Response.Ok()))
+            .WithWeight(weight)
+            .WithLoadSimulations(Simulation.Inject(1000, Second, Second));
+
+        var result = await Quiet.Run(NoOp("read", 80), NoOp("write", 20)).RunAsync();
+
+        var read = result.Scenarios.Single(s => s.Name == "read").Ok.Count;
+        var write = result.Scenarios.Single(s => s.Name == "write").Ok.Count;
+        Assert.Equal(1000, read + write);
+        Assert.InRange(read, 760, 840);
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        var current = Volatile.Read(ref target);
+        while (value > current && Interlocked.CompareExchange(ref target, value, current) is var seen && seen != current)
+        {
+            current = seen;
+        }
+    }
+}
