@@ -6,6 +6,8 @@ using Vouchers.Baseline.Endpoints;
 using Vouchers.Baseline.Problems;
 using Vouchers.Baseline.Security;
 using Vouchers.Contracts;
+using Vouchers.Gateway.Endpoints;
+using Vouchers.Gateway.Security;
 
 // The baseline of docs/BENCHMARKS.md: the gateway's claim, wallet and verify contract on plain ASP.NET Core + Npgsql.
 //   ConnectionStrings__Baseline="Host=...;Database=baseline;...;Maximum Pool Size=64" Urls=http://127.0.0.1:5081 \
@@ -23,6 +25,8 @@ builder.Services.AddSingleton(NpgsqlDataSource.Create(connectionString));
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<BatchStore>();
 builder.Services.AddSingleton<ClaimStore>();
+builder.Services.AddOptions<VoucherSecurityOptions>().BindConfiguration(VoucherSecurityOptions.Section);
+builder.Services.AddSingleton<PersonKeys>();
 builder.Services.AddSingleton<PersonInput>();
 
 builder.Services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));

@@ -1,8 +1,8 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Vouchers.Baseline.Contracts;
+using Vouchers.Gateway.Contracts;
 using Vouchers.Baseline.Data;
-using Vouchers.Baseline.Problems;
+using Vouchers.Gateway.Problems;
 using Vouchers.Baseline.Security;
 using Vouchers.Contracts;
 using Vouchers.Domain;
@@ -25,7 +25,7 @@ public static class AdminBatchEndpoints
         BatchRequest body, ClaimsPrincipal user, BatchStore batches, TimeProvider time)
     {
         var v = new Validation();
-        var definition = ToDefinition(body, user.ScopeOf(), v);
+        var definition = body.ToDefinition(user.ScopeOf(), v);
         if (definition is null)
         {
             return v.ToProblem();
@@ -74,49 +74,5 @@ public static class AdminBatchEndpoints
 
         var batch = await batches.GetAsync(id, time.GetUtcNow());
         return batch is not null && user.CanAdminister(batch.Definition.RegionCode) ? batch : null;
-    }
-
-    /// <summary>The gateway's mapping (AdminBatchEndpoints.ToDefinition) with the same shared rules.</summary>
-    private static BatchDefinition? ToDefinition(BatchRequest body, string adminRegion, Validation v)
-    {
-        var title = v.Required(body.Title, "title");
-        var programId = v.Required(body.ProgramId, "programId");
-        var opens = v.Required(body.ClaimOpensAt, "claimOpensAt");
-        var closes = v.Required(body.ClaimClosesAt, "claimClosesAt");
-        var quantity = v.Required(body.Quantity, "quantity");
-        var amount = v.Required(body.SubsidyAmount, "subsidyAmount");
-        var funding = v.Required(body.FundingSource, "fundingSource");
-        if (!v.IsValid)
-        {
-            return null;
-        }
-
-        var eligibility = body.Eligibility ?? new EligibilityRequest();
-        var definition = new BatchDefinition
-        {
-            Title = title!.Trim(),
-            ProgramId = programId!,
-            RegionCode = body.RegionCode ?? adminRegion,
-            EligibleInstitutionIds = [.. body.EligibleInstitutionIds ?? []],
-            Eligibility = new EligibilityRules
-            {
-                MinAge = eligibility.MinAge,
-                MaxAge = eligibility.MaxAge,
-                RegionPrefixes = [.. eligibility.RegionPrefixes ?? []],
-                TargetGroups = [.. eligibility.TargetGroups ?? []],
-                TargetedListOnly = eligibility.TargetedListOnly,
-            },
-            ClaimOpensAt = opens!.Value,
-            ClaimClosesAt = closes!.Value,
-            DaysValidAfterClaim = body.DaysValidAfterClaim,
-            FixedExpiry = body.FixedExpiry,
-            Quantity = quantity!.Value,
-            SubsidyAmount = amount!.Value,
-            FundingSource = funding!.Trim(),
-            EnabledChannelIds = [.. body.EnabledChannelIds ?? []],
-            RequiresCommitment = body.RequiresCommitment,
-        };
-        v.AddAll(BatchDefinitionRules.Validate(definition));
-        return v.IsValid ? definition : null;
     }
 }

@@ -1,11 +1,12 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Vouchers.Baseline.Contracts;
+using Vouchers.Gateway.Contracts;
 using Vouchers.Baseline.Data;
-using Vouchers.Baseline.Problems;
+using Vouchers.Gateway.Problems;
 using Vouchers.Baseline.Security;
 using Vouchers.Contracts;
 using Vouchers.Domain;
+using Vouchers.Gateway.Endpoints;
 
 namespace Vouchers.Baseline.Endpoints;
 
@@ -37,7 +38,7 @@ public static class ChannelEndpoints
         }
 
         var id = person.IdNumber(body.IdNumber, v);
-        var name = PersonInput.Name(body.Name, v);
+        var name = person.Name(body.Name, v);
         person.Attestation(body.Attestation, v);
         var groups = body.TargetGroups ?? [];
         if (groups.Length > MaxTargetGroups || groups.Any(g => !Identifiers.IsValidSlug(g)))

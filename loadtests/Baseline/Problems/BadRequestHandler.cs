@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Vouchers.Gateway.Problems;
 
 namespace Vouchers.Baseline.Problems;
 

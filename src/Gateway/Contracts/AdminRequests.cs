@@ -1,3 +1,7 @@
+using Vouchers.Contracts;
+using Vouchers.Domain;
+using Vouchers.Gateway.Problems;
+
 namespace Vouchers.Gateway.Contracts;
 
 /// <summary>Body of POST and PUT /api/v1/admin/batches. Every field is checked and named in a 400.</summary>
@@ -18,6 +22,50 @@ public sealed record BatchRequest
     public string? FundingSource { get; init; }
     public string[]? EnabledChannelIds { get; init; }
     public bool RequiresCommitment { get; init; }
+
+    /// <summary>Maps the body to a definition, or adds the errors of every missing or invalid field.</summary>
+    public BatchDefinition? ToDefinition(string adminRegion, Validation v)
+    {
+        var title = v.Required(Title, "title");
+        var programId = v.Required(ProgramId, "programId");
+        var opens = v.Required(ClaimOpensAt, "claimOpensAt");
+        var closes = v.Required(ClaimClosesAt, "claimClosesAt");
+        var quantity = v.Required(Quantity, "quantity");
+        var amount = v.Required(SubsidyAmount, "subsidyAmount");
+        var funding = v.Required(FundingSource, "fundingSource");
+        if (!v.IsValid)
+        {
+            return null;
+        }
+
+        var eligibility = Eligibility ?? new EligibilityRequest();
+        var definition = new BatchDefinition
+        {
+            Title = title!.Trim(),
+            ProgramId = programId!,
+            RegionCode = RegionCode ?? adminRegion,
+            EligibleInstitutionIds = [.. EligibleInstitutionIds ?? []],
+            Eligibility = new EligibilityRules
+            {
+                MinAge = eligibility.MinAge,
+                MaxAge = eligibility.MaxAge,
+                RegionPrefixes = [.. eligibility.RegionPrefixes ?? []],
+                TargetGroups = [.. eligibility.TargetGroups ?? []],
+                TargetedListOnly = eligibility.TargetedListOnly,
+            },
+            ClaimOpensAt = opens!.Value,
+            ClaimClosesAt = closes!.Value,
+            DaysValidAfterClaim = DaysValidAfterClaim,
+            FixedExpiry = FixedExpiry,
+            Quantity = quantity!.Value,
+            SubsidyAmount = amount!.Value,
+            FundingSource = funding!.Trim(),
+            EnabledChannelIds = [.. EnabledChannelIds ?? []],
+            RequiresCommitment = RequiresCommitment,
+        };
+        v.AddAll(BatchDefinitionRules.Validate(definition));
+        return v.IsValid ? definition : null;
+    }
 }
 
 public sealed record EligibilityRequest

@@ -39,7 +39,7 @@ public static class AdminBatchEndpoints
         BatchRequest body, ClaimsPrincipal user, IGrainFactory grains)
     {
         var v = new Validation();
-        var definition = ToDefinition(body, user.ScopeOf(), v);
+        var definition = body.ToDefinition(user.ScopeOf(), v);
         if (definition is null)
         {
             return v.ToProblem();
@@ -84,7 +84,7 @@ public static class AdminBatchEndpoints
         }
 
         var v = new Validation();
-        var definition = ToDefinition(body with { RegionCode = body.RegionCode ?? existing.Definition.RegionCode }, user.ScopeOf(), v);
+        var definition = (body with { RegionCode = body.RegionCode ?? existing.Definition.RegionCode }).ToDefinition(user.ScopeOf(), v);
         if (definition is null)
         {
             return v.ToProblem();
@@ -202,49 +202,5 @@ public static class AdminBatchEndpoints
         }
 
         return v.IsValid ? null : v.ToProblem();
-    }
-
-    /// <summary>Maps the body to a definition, or adds the errors of every missing or invalid field.</summary>
-    private static BatchDefinition? ToDefinition(BatchRequest body, string adminRegion, Validation v)
-    {
-        var title = v.Required(body.Title, "title");
-        var programId = v.Required(body.ProgramId, "programId");
-        var opens = v.Required(body.ClaimOpensAt, "claimOpensAt");
-        var closes = v.Required(body.ClaimClosesAt, "claimClosesAt");
-        var quantity = v.Required(body.Quantity, "quantity");
-        var amount = v.Required(body.SubsidyAmount, "subsidyAmount");
-        var funding = v.Required(body.FundingSource, "fundingSource");
-        if (!v.IsValid)
-        {
-            return null;
-        }
-
-        var eligibility = body.Eligibility ?? new EligibilityRequest();
-        var definition = new BatchDefinition
-        {
-            Title = title!.Trim(),
-            ProgramId = programId!,
-            RegionCode = body.RegionCode ?? adminRegion,
-            EligibleInstitutionIds = [.. body.EligibleInstitutionIds ?? []],
-            Eligibility = new EligibilityRules
-            {
-                MinAge = eligibility.MinAge,
-                MaxAge = eligibility.MaxAge,
-                RegionPrefixes = [.. eligibility.RegionPrefixes ?? []],
-                TargetGroups = [.. eligibility.TargetGroups ?? []],
-                TargetedListOnly = eligibility.TargetedListOnly,
-            },
-            ClaimOpensAt = opens!.Value,
-            ClaimClosesAt = closes!.Value,
-            DaysValidAfterClaim = body.DaysValidAfterClaim,
-            FixedExpiry = body.FixedExpiry,
-            Quantity = quantity!.Value,
-            SubsidyAmount = amount!.Value,
-            FundingSource = funding!.Trim(),
-            EnabledChannelIds = [.. body.EnabledChannelIds ?? []],
-            RequiresCommitment = body.RequiresCommitment,
-        };
-        v.AddAll(BatchDefinitionRules.Validate(definition));
-        return v.IsValid ? definition : null;
     }
 }
