@@ -78,32 +78,7 @@ public static class ChannelEndpoints
         var request = new ClaimRequest(body.BatchId!, personKey, id!.ToProfile(), Masking.MaskName(name!), id.Masked,
             user.ScopeOf(), body.RequestId!, body.Commitment, [.. groups]);
         var result = await grains.GetGrain<IPersonLedgerGrain>(personKey).ClaimAsync(request);
-        switch (result.Outcome)
-        {
-            case ClaimOutcome.Claimed:
-                return TypedResults.Ok(result.Voucher!);
-            case ClaimOutcome.Replayed:
-                response.Headers["Idempotent-Replayed"] = "true";
-                return TypedResults.Ok(result.Voucher!);
-            case ClaimOutcome.AlreadyClaimed:
-                return ProblemTypes.Problem(StatusCodes.Status409Conflict, ProblemTypes.AlreadyClaimed,
-                    "The person holds a voucher of this batch already.", $"The existing voucher is {result.Voucher?.Code}.",
-                    new Dictionary<string, object?> { ["voucherCode"] = result.Voucher?.Code, ["voucherStatus"] = result.Voucher?.Status });
-            case ClaimOutcome.SoldOut:
-                return ProblemTypes.Problem(StatusCodes.Status409Conflict, ProblemTypes.SoldOut, "The batch is sold out.");
-            case ClaimOutcome.BatchNotFound:
-                return ProblemTypes.NotFoundProblem("The batch");
-            case ClaimOutcome.BatchNotActive or ClaimOutcome.OutsideClaimWindow:
-                return ProblemTypes.Problem(StatusCodes.Status409Conflict, ProblemTypes.NotClaimable, "The batch cannot be claimed now.", result.Detail);
-            case ClaimOutcome.ChannelNotEnabled:
-                return ProblemTypes.Problem(StatusCodes.Status403Forbidden, ProblemTypes.ChannelNotEnabled, "The batch is not offered through this channel.");
-            case ClaimOutcome.NotEligible:
-                return ProblemTypes.Problem(StatusCodes.Status422UnprocessableEntity, ProblemTypes.NotEligible, "The person is not eligible for this batch.", result.Detail);
-            case ClaimOutcome.CommitmentRequired:
-                return Validation.Single("commitment", "The batch requires the person's online commitment (commitment: true).");
-            default:
-                throw new InvalidOperationException($"Unexpected claim outcome {result.Outcome}.");
-        }
+        return ClaimResponses.ToHttp(result, response);
     }
 
     private static async Task<Results<Ok<WalletResponse>, ValidationProblem>> WalletAsync(WalletRequest body, IGrainFactory grains, PersonInput person)
