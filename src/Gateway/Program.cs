@@ -32,6 +32,7 @@ builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = RequestLimit
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
     c.ProblemDetails.Extensions.TryAdd("traceId", c.HttpContext.TraceIdentifier));
 builder.Services.AddExceptionHandler<ApiExceptionHandler>();
+builder.Services.AddClaimAdmission(builder.Configuration);
 
 builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
     .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
@@ -49,6 +50,7 @@ app.UseStatusCodePages();
 app.UseMiddleware<RequestLimits>();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 
 app.MapOpenApi();
 app.MapScalarApiReference();

@@ -4,6 +4,7 @@ using QRCoder;
 using Vouchers.Contracts;
 using Vouchers.Domain;
 using Vouchers.Gateway.Contracts;
+using Vouchers.Gateway.Hosting;
 using Vouchers.Gateway.Problems;
 using Vouchers.Gateway.Security;
 
@@ -23,7 +24,8 @@ public static class ChannelEndpoints
         group.MapGet("/batches", ListClaimableAsync)
             .WithName("ListClaimableBatches").WithSummary("Batches this channel can offer right now.");
         group.MapPost("/claims", ClaimAsync)
-            .WithName("Claim").WithSummary("Claims a voucher of a batch for a person (idempotent per requestId).");
+            .WithName("Claim").WithSummary("Claims a voucher of a batch for a person (idempotent per requestId).")
+            .RequireRateLimiting(OverloadOptions.ClaimPolicy);
         group.MapPost("/wallet", WalletAsync)
             .WithName("Wallet").WithSummary("A person's vouchers with their current status (the ID number goes in the body).");
         group.MapPost("/vouchers/{code}/return", ReturnAsync)

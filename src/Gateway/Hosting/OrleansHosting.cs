@@ -21,6 +21,7 @@ public static class OrleansHosting
                     o.ClusterId = options.ClusterId;
                     o.ServiceId = options.ServiceId;
                 })
+                .Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.ResponseTimeout)
                 .UseAdoNetClustering(o =>
                 {
                     o.Invariant = VoucherClusterOptions.AdoInvariant;

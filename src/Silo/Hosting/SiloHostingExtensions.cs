@@ -24,6 +24,7 @@ public static class SiloHostingExtensions
             o.ClusterId = options.ClusterId;
             o.ServiceId = options.ServiceId;
         });
+        silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = options.ResponseTimeout);
 
         var connectionString = configuration.GetConnectionString(VoucherClusterOptions.ConnectionStringName);
         if (string.IsNullOrWhiteSpace(connectionString))

@@ -22,6 +22,12 @@ public sealed class VoucherClusterOptions
     /// <summary>The address other silos and clients reach this silo at; loopback when unset.</summary>
     public string? AdvertisedIPAddress { get; set; }
 
+    /// <summary>
+    /// How long a grain call may take before the caller gets a timeout (Orleans' default is 30 s). The gateway
+    /// answers a timeout with 503 and Retry-After, so an overloaded cluster answers fast instead of hanging.
+    /// </summary>
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Apply the schema migrations when a silo starts (cluster mode).</summary>
     public bool MigrateOnStart { get; set; } = true;
 }

@@ -14,7 +14,7 @@ namespace Vouchers.Gateway.Tests.Infrastructure;
 /// start. Each factory is a cluster of its own on ports the operating system hands out, so test classes
 /// run in parallel without sharing grains or ports.
 /// </summary>
-public sealed class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
+public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     private readonly int siloPort = FreePort();
     private readonly int gatewayPort = FreePort();
@@ -28,8 +28,16 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("Orleans:SiloPort", siloPort.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Orleans:GatewayPort", gatewayPort.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Demo:Enabled", "true");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
     }
+
+    /// <summary>Configuration a test class needs on top of the defaults.</summary>
+    protected virtual IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
 
     /// <summary>A client that sends the demo API key of <paramref name="keyId"/> (e.g. "admin-guangdong").</summary>
     public HttpClient ClientFor(string keyId) => ClientWithKey(Demo.ApiKey(keyId));
