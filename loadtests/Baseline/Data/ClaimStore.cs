@@ -5,11 +5,6 @@ using Vouchers.Domain;
 
 namespace Vouchers.Baseline.Data;
 
-/// <summary>What the channel sends, once validated: the person is a keyed hash plus a derived profile.</summary>
-public sealed record ClaimCommand(
-    string BatchId, string PersonKey, PersonProfile Person, string MaskedName, string MaskedIdNumber,
-    string ChannelId, string RequestId, bool Commitment, ImmutableArray<string> AttestedGroups);
-
 /// <summary>
 /// Claims the way a team without an actor runtime would: PostgreSQL serializes them. One transaction per claim
 /// decrements the batch's <c>remaining</c> (only while active and above zero) and inserts the claim; the
@@ -31,7 +26,7 @@ public sealed class ClaimStore(NpgsqlDataSource db, BatchStore batches)
     /// The claim's outcome, or null when this channel sent the request id before for another person or batch
     /// (request ids are unique per channel here, where the engine scopes them to the person's ledger).
     /// </summary>
-    public async Task<ClaimResult?> ClaimAsync(ClaimCommand c, DateTimeOffset now)
+    public async Task<ClaimResult?> ClaimAsync(ClaimRequest c, DateTimeOffset now)
     {
         // PostgreSQL keeps microseconds: the first answer and its replays show the same claim time.
         now = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % 10), TimeSpan.Zero);
@@ -166,7 +161,7 @@ public sealed class ClaimStore(NpgsqlDataSource db, BatchStore batches)
     /// Found: the first result of this channel's request (null when that request claimed for someone else), else
     /// the person's claim of the batch. Not found: neither exists, so the claim goes ahead.
     /// </summary>
-    private static (bool Found, ClaimResult? Result) Existing(List<Row> rows, ClaimCommand c)
+    private static (bool Found, ClaimResult? Result) Existing(List<Row> rows, ClaimRequest c)
     {
         if (rows.Find(r => r.View.ChannelId == c.ChannelId && r.RequestId == c.RequestId) is { } first)
         {

@@ -5,7 +5,6 @@ using Vouchers.Baseline.Data;
 using Vouchers.Gateway.Problems;
 using Vouchers.Baseline.Security;
 using Vouchers.Contracts;
-using Vouchers.Domain;
 using Vouchers.Gateway.Endpoints;
 
 namespace Vouchers.Baseline.Endpoints;
@@ -13,8 +12,6 @@ namespace Vouchers.Baseline.Endpoints;
 /// <summary>Claims and wallets, with the gateway's validation, outcomes and problem types.</summary>
 public static class ChannelEndpoints
 {
-    public const int MaxTargetGroups = 20;
-
     public static RouteGroupBuilder MapChannelEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/channel").RequireAuthorization(nameof(PrincipalRole.Channel));
@@ -27,32 +24,11 @@ public static class ChannelEndpoints
         ClaimBody body, ClaimsPrincipal user, ClaimStore claims, PersonInput person, TimeProvider time, HttpResponse response)
     {
         var v = new Validation();
-        if (!Identifiers.IsValidRequestId(body.RequestId))
-        {
-            v.Add("requestId", "The request id is required: 1 to 64 printable characters without spaces.");
-        }
-
-        if (!Identifiers.IsValidSlug(body.BatchId))
-        {
-            v.Add("batchId", "The batch id is required.");
-        }
-
-        var id = person.IdNumber(body.IdNumber, v);
-        var name = person.Name(body.Name, v);
-        person.Attestation(body.Attestation, v);
-        var groups = body.TargetGroups ?? [];
-        if (groups.Length > MaxTargetGroups || groups.Any(g => !Identifiers.IsValidSlug(g)))
-        {
-            v.Add("targetGroups", $"At most {MaxTargetGroups} target group ids (lower-case letters, digits, hyphens).");
-        }
-
-        if (!v.IsValid)
+        if (body.ToRequest(person, user.ScopeOf(), v) is not { } command)
         {
             return v.ToProblem();
         }
 
-        var command = new ClaimCommand(body.BatchId!, person.Key(id!), id!.ToProfile(), Masking.MaskName(name!), id.Masked,
-            user.ScopeOf(), body.RequestId!, body.Commitment, [.. groups]);
         var result = await claims.ClaimAsync(command, time.GetUtcNow());
         if (result is null)
         {

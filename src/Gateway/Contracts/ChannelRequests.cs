@@ -1,4 +1,7 @@
 using Vouchers.Contracts;
+using Vouchers.Domain;
+using Vouchers.Gateway.Endpoints;
+using Vouchers.Gateway.Problems;
 
 namespace Vouchers.Gateway.Contracts;
 
@@ -18,6 +21,39 @@ public sealed record ClaimBody
     public bool Commitment { get; init; }
     /// <summary>Target groups the channel attests for the person (e.g. "unemployed").</summary>
     public string[]? TargetGroups { get; init; }
+
+    public const int MaxTargetGroups = 20;
+
+    /// <summary>
+    /// Checks every field (naming each bad one in <paramref name="v"/>) and turns the body into the claim the
+    /// grains see: the person as a keyed hash and a profile, name and ID number masked. Null when invalid.
+    /// </summary>
+    public ClaimRequest? ToRequest(PersonInput person, string channelId, Validation v)
+    {
+        if (!Identifiers.IsValidRequestId(RequestId))
+        {
+            v.Add("requestId", "The request id is required: 1 to 64 printable characters without spaces.");
+        }
+
+        if (!Identifiers.IsValidSlug(BatchId))
+        {
+            v.Add("batchId", "The batch id is required.");
+        }
+
+        var id = person.IdNumber(IdNumber, v);
+        var name = person.Name(Name, v);
+        person.Attestation(Attestation, v);
+        var groups = TargetGroups ?? [];
+        if (groups.Length > MaxTargetGroups || groups.Any(g => !Identifiers.IsValidSlug(g)))
+        {
+            v.Add("targetGroups", $"At most {MaxTargetGroups} target group ids (lower-case letters, digits, hyphens).");
+        }
+
+        return v.IsValid
+            ? new ClaimRequest(BatchId!, person.Key(id!), id!.ToProfile(), Masking.MaskName(name!), id.Masked,
+                channelId, RequestId!, Commitment, [.. groups])
+            : null;
+    }
 }
 
 public sealed record WalletRequest(string? IdNumber);

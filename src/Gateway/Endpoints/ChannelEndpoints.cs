@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using QRCoder;
 using Vouchers.Contracts;
-using Vouchers.Domain;
 using Vouchers.Gateway.Contracts;
 using Vouchers.Gateway.Hosting;
 using Vouchers.Gateway.Problems;
@@ -13,8 +12,6 @@ namespace Vouchers.Gateway.Endpoints;
 /// <summary>What e-SSC channels do for the people they serve: find, claim, hold and return vouchers.</summary>
 public static class ChannelEndpoints
 {
-    public const int MaxTargetGroups = 20;
-
     public static RouteGroupBuilder MapChannelEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/channel")
@@ -52,34 +49,12 @@ public static class ChannelEndpoints
         ClaimBody body, ClaimsPrincipal user, IGrainFactory grains, PersonInput person, HttpResponse response)
     {
         var v = new Validation();
-        if (!Identifiers.IsValidRequestId(body.RequestId))
-        {
-            v.Add("requestId", "The request id is required: 1 to 64 printable characters without spaces.");
-        }
-
-        if (!Identifiers.IsValidSlug(body.BatchId))
-        {
-            v.Add("batchId", "The batch id is required.");
-        }
-
-        var id = person.IdNumber(body.IdNumber, v);
-        var name = person.Name(body.Name, v);
-        person.Attestation(body.Attestation, v);
-        var groups = body.TargetGroups ?? [];
-        if (groups.Length > MaxTargetGroups || groups.Any(g => !Identifiers.IsValidSlug(g)))
-        {
-            v.Add("targetGroups", $"At most {MaxTargetGroups} target group ids (lower-case letters, digits, hyphens).");
-        }
-
-        if (!v.IsValid)
+        if (body.ToRequest(person, user.ScopeOf(), v) is not { } request)
         {
             return v.ToProblem();
         }
 
-        var personKey = person.Key(id!);
-        var request = new ClaimRequest(body.BatchId!, personKey, id!.ToProfile(), Masking.MaskName(name!), id.Masked,
-            user.ScopeOf(), body.RequestId!, body.Commitment, [.. groups]);
-        var result = await grains.GetGrain<IPersonLedgerGrain>(personKey).ClaimAsync(request);
+        var result = await grains.GetGrain<IPersonLedgerGrain>(request.PersonKey).ClaimAsync(request);
         return ClaimResponses.ToHttp(result, response);
     }
 
