@@ -19,6 +19,7 @@ builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section
 builder.Services.AddSingleton<PersonKeys>();
 builder.Services.AddSingleton<PersonInput>();
 builder.Services.AddSingleton<DemoData>();
+builder.Services.AddSingleton<ClaimRouter>();
 builder.Services.AddHostedService<DemoSeeder>();
 builder.Services.AddMemoryCache();
 

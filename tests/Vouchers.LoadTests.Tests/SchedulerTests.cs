@@ -125,8 +125,10 @@ public sealed class SchedulerTests
 
         await Quiet.Run(scenario).RunAsync();
 
-        var early = samples.Where(s => s.At < 0.3).Select(s => s.Copy).Distinct().Count();
-        var late = samples.Where(s => s.At > 1.2).Select(s => s.Copy).Distinct().Count();
+        // Windows relative to the span actually observed, so a late first copy on a busy box shifts nothing.
+        var end = samples.Max(s => s.At);
+        var early = samples.Where(s => s.At < 0.2 * end).Select(s => s.Copy).Distinct().Count();
+        var late = samples.Where(s => s.At > 0.75 * end).Select(s => s.Copy).Distinct().Count();
         Assert.True(early <= 3, $"early in the ramp only a few copies run, saw {early}");
         Assert.True(late >= 6, $"late in the ramp most copies run, saw {late}");
         Assert.True(samples.All(s => s.InFlight <= 8));

@@ -30,6 +30,10 @@ public static class ClaimResponses
                 return ProblemTypes.Problem(StatusCodes.Status403Forbidden, ProblemTypes.ChannelNotEnabled, "The batch is not offered through this channel.");
             case ClaimOutcome.NotEligible:
                 return ProblemTypes.Problem(StatusCodes.Status422UnprocessableEntity, ProblemTypes.NotEligible, "The person is not eligible for this batch.", result.Detail);
+            case ClaimOutcome.Busy:
+                response.Headers.RetryAfter = "1";
+                return ProblemTypes.Problem(StatusCodes.Status503ServiceUnavailable, ProblemTypes.Unavailable,
+                    "The engine is busy; nothing was claimed. Retry shortly with the same requestId.");
             case ClaimOutcome.CommitmentRequired:
                 return Validation.Single("commitment", "The batch requires the person's online commitment (commitment: true).");
             default:

@@ -46,7 +46,7 @@ public static class ChannelEndpoints
     }
 
     private static async Task<Results<Ok<VoucherView>, ValidationProblem, ProblemHttpResult>> ClaimAsync(
-        ClaimBody body, ClaimsPrincipal user, IGrainFactory grains, PersonInput person, HttpResponse response)
+        ClaimBody body, ClaimsPrincipal user, ClaimRouter router, PersonInput person, HttpResponse response)
     {
         var v = new Validation();
         if (body.ToRequest(person, user.ScopeOf(), v) is not { } request)
@@ -54,7 +54,7 @@ public static class ChannelEndpoints
             return v.ToProblem();
         }
 
-        var result = await grains.GetGrain<IPersonLedgerGrain>(request.PersonKey).ClaimAsync(request);
+        var result = await router.ClaimAsync(request);
         return ClaimResponses.ToHttp(result, response);
     }
 

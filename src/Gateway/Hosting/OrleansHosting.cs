@@ -7,14 +7,24 @@ public static class OrleansHosting
 {
     /// <summary>
     /// Cluster mode (a PostgreSQL connection string is set): the gateway is an Orleans client that finds the
-    /// silos through the membership table. Otherwise it co-hosts one silo with in-memory storage.
+    /// silos through the membership table, or, with <c>Orleans:CoHost</c>, a cluster silo itself. Otherwise it
+    /// co-hosts one silo with in-memory storage.
     /// </summary>
     public static WebApplicationBuilder AddVoucherOrleans(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
-        if (configuration.IsClusterMode())
+        var options = configuration.GetSection(VoucherClusterOptions.Section).Get<VoucherClusterOptions>() ?? new VoucherClusterOptions();
+        if (configuration.IsClusterMode() && options.CoHost)
         {
-            var options = configuration.GetSection(VoucherClusterOptions.Section).Get<VoucherClusterOptions>() ?? new VoucherClusterOptions();
+            if (options.MigrateOnStart)
+            {
+                builder.Services.AddHostedService<SchemaMigrationService>();
+            }
+
+            builder.UseOrleans(silo => silo.AddVoucherSilo(configuration));
+        }
+        else if (configuration.IsClusterMode())
+        {
             builder.UseOrleansClient(client => client
                 .Configure<ClusterOptions>(o =>
                 {

@@ -56,7 +56,10 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
                     Detail = "The charset of the Content-Type is not supported; send UTF-8.",
                 };
                 break;
-            case TimeoutException or OrleansException or SiloUnavailableException:
+            // A silo that did not answer, or a database that refused work (the silo sends its exception over as a
+            // fallback when the database driver's exception type cannot travel): nothing was acknowledged.
+            case TimeoutException or OrleansException or SiloUnavailableException or System.Data.Common.DbException
+                or Orleans.Serialization.UnavailableExceptionFallbackException:
                 LogUnavailable(exception);
                 context.Response.Headers.RetryAfter = "1";
                 problem = new ProblemDetails
@@ -87,7 +90,7 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
     private static string FieldOf(string? path) =>
         string.IsNullOrEmpty(path) || path == "$" ? "body" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path;
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The cluster did not answer in time")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The cluster or its database is unavailable")]
     private partial void LogUnavailable(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception")]

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Orleans.Concurrency;
 using Vouchers.Contracts;
 
 namespace Vouchers;
@@ -26,14 +27,14 @@ public interface IBatchGrain : IGrainWithStringKey
     /// <summary>The batch with live counters, or null when it does not exist.</summary>
     [Alias("Get")] Task<BatchSnapshot?> GetAsync();
 
-    /// <summary>Takes one unit of stock for a claim if the batch, the channel and the person allow it.</summary>
-    [Alias("Reserve")] Task<Reservation> ReserveAsync(ClaimRequest request, bool onTargetedList);
+    /// <summary>How many stock shards the batch's claims are spread over; 0 when the batch does not exist. Never changes.</summary>
+    [Alias("GetStockShards")] Task<int> GetStockShardsAsync();
 
-    /// <summary>Gives back a unit whose voucher could not be issued.</summary>
-    [Alias("CancelReservation")] Task CancelReservationAsync(DateTimeOffset expiresAt);
+    /// <summary>A stock shard activates: the batch's terms and the units it holds on lease. Read-only.</summary>
+    [Alias("AttachShard"), AlwaysInterleave] Task<ShardAttachment> AttachShardAsync(int index);
 
-    /// <summary>A voucher of this batch was returned by its holder: its stock goes back.</summary>
-    [Alias("OnReturned")] Task OnReturnedAsync(DateTimeOffset expiresAt);
+    /// <summary>A shard ran out of stock: grants it the next block (0 when sold out or not active), durably recorded first.</summary>
+    [Alias("Lease")] Task<Lease> LeaseAsync(int index);
 
     /// <summary>A voucher of this batch was used (enrolled) before it expired.</summary>
     [Alias("OnUsed")] Task OnUsedAsync(DateTimeOffset expiresAt);
@@ -52,14 +53,35 @@ public interface IBatchCatalogGrain : IGrainWithStringKey
 }
 
 /// <summary>
-/// One person's claim ledger. Owns "one live claim per person per batch" and request-id idempotency.
-/// Key: the keyed hash of the person's ID number, never the number.
+/// One stock shard of a batch. Key: <c>{batchId}/{index}</c> (see <see cref="StockShards"/>). Holds a block of the
+/// batch's stock on lease and the claims taken through it; every claim of a person for the batch meets the same
+/// shard, which owns "one live claim per person per batch" together with the claim store's unique key, and
+/// request-id idempotency. A claim is acknowledged only after its row is durable in the claim store.
+/// </summary>
+[Alias("IStockShardGrain")]
+public interface IStockShardGrain : IGrainWithStringKey
+{
+    [Alias("Claim")] Task<ClaimResult> ClaimAsync(ClaimRequest request);
+
+    /// <summary>The holder returned the unused voucher: its claim is marked returned and its unit goes back to stock.</summary>
+    [Alias("Return")] Task<bool> ReturnAsync(string personKey, string code, DateTimeOffset at);
+
+    /// <summary>The batch changed its definition or status.</summary>
+    [Alias("Refresh")] Task RefreshAsync(StockTerms terms);
+
+    /// <summary>Gives every unreserved unit back to the batch (for a fair tail or a smaller quantity); returns how many.</summary>
+    [Alias("Surrender")] Task<int> SurrenderAsync();
+
+    [Alias("GetCounts")] Task<ShardCounts> GetCountsAsync();
+}
+
+/// <summary>
+/// One person's ledger: their wallet, returns and targeted lists. Key: the keyed hash of the person's ID number,
+/// never the number. Claims go to the batch's stock shard; the claim store is the durable record the wallet reads.
 /// </summary>
 [Alias("IPersonLedgerGrain")]
 public interface IPersonLedgerGrain : IGrainWithStringKey
 {
-    [Alias("Claim")] Task<ClaimResult> ClaimAsync(ClaimRequest request);
-
     /// <summary>The person's vouchers, newest first, with their current status.</summary>
     [Alias("GetWallet")] Task<ImmutableArray<VoucherView>> GetWalletAsync();
 
@@ -68,15 +90,17 @@ public interface IPersonLedgerGrain : IGrainWithStringKey
 
     /// <summary>Puts the person on a batch's targeted list (定向发放).</summary>
     [Alias("AddTarget")] Task AddTargetAsync(string batchId);
+
+    [Alias("IsTargeted")] Task<bool> IsTargetedAsync(string batchId);
 }
 
-/// <summary>One voucher. Owns its lifecycle: claimed → used → subsidy applied → redeemed, or returned/expired. Key: its code.</summary>
+/// <summary>
+/// One voucher. Owns its lifecycle: claimed → used → subsidy applied → redeemed, or returned/expired. Key: its code.
+/// It comes into existence with its stored claim and loads it from the claim store when first activated.
+/// </summary>
 [Alias("IVoucherGrain")]
 public interface IVoucherGrain : IGrainWithStringKey
 {
-    /// <summary>Brings the voucher into existence; false if the code is taken already.</summary>
-    [Alias("Issue")] Task<bool> IssueAsync(VoucherIssue issue);
-
     [Alias("Get")] Task<VoucherView?> GetAsync();
 
     /// <summary>Whether the voucher is valid for use at the institution, or why not. Changes nothing.</summary>

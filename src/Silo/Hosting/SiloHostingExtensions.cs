@@ -1,7 +1,11 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Npgsql;
 using Orleans.Configuration;
+using Vouchers.Grains.Claims;
 using Vouchers.Grains.Storage;
+using Vouchers.Silo.Persistence;
 
 namespace Vouchers.Silo.Hosting;
 
@@ -25,6 +29,7 @@ public static class SiloHostingExtensions
             o.ServiceId = options.ServiceId;
         });
         silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = options.ResponseTimeout);
+        silo.Services.Configure<StockOptions>(configuration.GetSection(StockOptions.Section));
 
         var connectionString = configuration.GetConnectionString(VoucherClusterOptions.ConnectionStringName);
         if (string.IsNullOrWhiteSpace(connectionString))
@@ -33,6 +38,7 @@ public static class SiloHostingExtensions
                 .AddMemoryGrainStorage(StorageNames.Vouchers, o => o.GrainStorageSerializer = serializer)
                 .AddMemoryGrainStorage("PubSubStore", o => o.GrainStorageSerializer = serializer)
                 .UseInMemoryReminderService();
+            silo.Services.TryAddSingleton<IClaimStore, MemoryClaimStore>();
         }
         else
         {
@@ -60,6 +66,20 @@ public static class SiloHostingExtensions
                     o.Invariant = VoucherClusterOptions.AdoInvariant;
                     o.ConnectionString = connectionString;
                 });
+            silo.Services.Configure<ClaimStoreOptions>(configuration.GetSection(ClaimStoreOptions.Section));
+            silo.Services.TryAddSingleton(sp =>
+            {
+                // Its own small pool: claim reads and group commits queue for a connection rather than crowd the
+                // server, and the grain-storage pool of the connection string keeps its share.
+                var source = new NpgsqlDataSourceBuilder(connectionString);
+                source.ConnectionStringBuilder.MaxPoolSize = sp.GetRequiredService<IOptions<ClaimStoreOptions>>().Value.MaxConnections;
+                source.ConnectionStringBuilder.MaxAutoPrepare = 16; // the group INSERT and the claim reads are planned once per connection
+                return source.Build();
+            });
+            silo.Services.TryAddSingleton<IClaimStore>(sp => new PostgresClaimStore(
+                sp.GetRequiredService<NpgsqlDataSource>(),
+                sp.GetRequiredService<IOptions<ClaimStoreOptions>>().Value,
+                sp.GetRequiredService<ILogger<PostgresClaimStore>>()));
         }
 
         silo.AddMemoryStreams(StreamProvider);

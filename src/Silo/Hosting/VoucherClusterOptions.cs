@@ -30,4 +30,11 @@ public sealed class VoucherClusterOptions
 
     /// <summary>Apply the schema migrations when a silo starts (cluster mode).</summary>
     public bool MigrateOnStart { get; set; } = true;
+
+    /// <summary>
+    /// Cluster mode only: the gateway hosts a cluster silo in its own process instead of being a client of separate
+    /// silos. Every such node is a full cluster member (PostgreSQL clustering, storage and claims), and HTTP requests
+    /// reach grains without a network hop or a serialization round. False: the gateway is a client (default).
+    /// </summary>
+    public bool CoHost { get; set; }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
+using Vouchers.Grains.Claims;
 using Vouchers.Grains.Storage;
 
 namespace Vouchers.Grains.Tests.Infrastructure;
@@ -20,10 +21,12 @@ public sealed class ClusterFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(initialSilosCount: 2);
         builder.Options.ConfigureFileLogging = false;
         var time = Time;
+        var claims = Claims;
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddMemoryGrainStorage(StorageNames.Vouchers, o => o.GrainStorageSerializer = new JsonGrainStorageSerializer());
             silo.Services.AddSingleton<TimeProvider>(time);
+            silo.Services.AddSingleton<IClaimStore>(claims); // both silos share one store, as they share one database in production
             silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
         });
         Cluster = builder.Build();
@@ -33,6 +36,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     public FakeTimeProvider Time { get; } = new(Start);
 
     public InProcessTestCluster Cluster { get; }
+
+    /// <summary>The claim store both silos write to.</summary>
+    public MemoryClaimStore Claims { get; } = new();
 
     public IClusterClient Client => Cluster.Client;
 

@@ -33,11 +33,11 @@ internal sealed class VoucherApi : IDisposable
         admin = ClientFor(gateway, Admin);
     }
 
-    public Task<HttpResponseMessage> PostClaimAsync(Person person, string requestId) =>
+    public Task<HttpResponseMessage> PostClaimAsync(Person person, string requestId, string batchId = BatchId) =>
         channel.PostAsJsonAsync("/api/v1/channel/claims", new
         {
             requestId,
-            batchId = BatchId,
+            batchId,
             idNumber = person.IdNumber,
             name = person.Name,
             attestation = Attestation(),
@@ -71,8 +71,29 @@ internal sealed class VoucherApi : IDisposable
     public async Task<WalletDto> WalletAsync(Person person) =>
         await ReadAsync<WalletDto>(await channel.PostAsJsonAsync("/api/v1/channel/wallet", new { idNumber = person.IdNumber }, Json), HttpStatusCode.OK);
 
-    public async Task<BatchDto> BatchAsync() =>
-        await ReadAsync<BatchDto>(await admin.GetAsync(new Uri($"/api/v1/admin/batches/{BatchId}", UriKind.Relative)), HttpStatusCode.OK);
+    public async Task<BatchDto> BatchAsync(string batchId = BatchId) =>
+        await ReadAsync<BatchDto>(await admin.GetAsync(new Uri($"/api/v1/admin/batches/{batchId}", UriKind.Relative)), HttpStatusCode.OK);
+
+    /// <summary>Creates and activates a batch of the demo program, open now for the demo channel; returns its id.</summary>
+    public async Task<string> CreateActiveBatchAsync(int quantity)
+    {
+        var batch = new
+        {
+            title = $"Burst batch {Guid.NewGuid():N}",
+            programId = DemoData.ProgramId,
+            regionCode = "44",
+            eligibleInstitutionIds = new[] { InstitutionId },
+            claimOpensAt = DateTimeOffset.UtcNow.AddHours(-1),
+            claimClosesAt = DateTimeOffset.UtcNow.AddDays(30),
+            daysValidAfterClaim = 90,
+            quantity,
+            subsidyAmount = 800m,
+            fundingSource = "就业补助资金",
+        };
+        var created = await ReadAsync<BatchDto>(await admin.PostAsJsonAsync("/api/v1/admin/batches", batch, Json), HttpStatusCode.Created);
+        await ReadAsync<BatchDto>(await admin.PostAsync(new Uri($"/api/v1/admin/batches/{created.Id}/activate", UriKind.Relative), null), HttpStatusCode.OK);
+        return created.Id;
+    }
 
     public static async Task<T> ReadAsync<T>(HttpResponseMessage response, HttpStatusCode expected)
     {

@@ -59,6 +59,8 @@ public enum ClaimOutcome
     ChannelNotEnabled = 7,
     NotEligible = 8,
     CommitmentRequired = 9,
+    /// <summary>The claim store's queue is full: nothing was written, the caller may retry shortly.</summary>
+    Busy = 10,
 }
 
 [GenerateSerializer, Immutable, Alias("ClaimResult")]
@@ -67,17 +69,7 @@ public sealed record ClaimResult(
     [property: Id(1)] VoucherView? Voucher = null,
     [property: Id(2)] string? Detail = null);
 
-/// <summary>What the batch grain grants for one claim.</summary>
-[GenerateSerializer, Immutable, Alias("Reservation")]
-public sealed record Reservation(
-    [property: Id(0)] ClaimOutcome Outcome,
-    [property: Id(1)] string? ProgramId = null,
-    [property: Id(2)] decimal SubsidyAmount = 0,
-    [property: Id(3)] DateTimeOffset ExpiresAt = default,
-    [property: Id(4)] ImmutableArray<string> EligibleInstitutionIds = default,
-    [property: Id(5)] string? Detail = null);
-
-/// <summary>Everything a voucher grain needs to come into existence.</summary>
+/// <summary>Everything a voucher is issued with (from its stored claim); <see cref="Shard"/> is the stock shard it was claimed through.</summary>
 [GenerateSerializer, Immutable, Alias("VoucherIssue")]
 public sealed record VoucherIssue(
     [property: Id(0)] string BatchId,
@@ -89,7 +81,8 @@ public sealed record VoucherIssue(
     [property: Id(6)] DateTimeOffset ClaimedAt,
     [property: Id(7)] DateTimeOffset ExpiresAt,
     [property: Id(8)] string ChannelId,
-    [property: Id(9)] ImmutableArray<string> EligibleInstitutionIds);
+    [property: Id(9)] ImmutableArray<string> EligibleInstitutionIds,
+    [property: Id(10)] int Shard = 0);
 
 /// <summary>Why a code does not verify as valid.</summary>
 [GenerateSerializer, Alias("VerifyVerdict")]

@@ -1,13 +1,23 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Vouchers.Contracts;
 using Vouchers.Domain;
+using Vouchers.Grains.Claims;
 using Vouchers.Grains.Storage;
 
 namespace Vouchers.Grains.Batches;
 
+/// <summary>
+/// Owns a batch's definition, status and stock. Claims do not come here one by one: the stock is leased in blocks
+/// to the batch's stock shards (<see cref="IStockShardGrain"/>), and this grain records each grant durably before
+/// answering, so the units on lease never exceed the quantity. Blocks shrink as the stock runs low, and a shard that
+/// finds none left makes the batch take back what the other shards hold unreserved, so the last units go to
+/// whoever asks, whichever shard they meet.
+/// </summary>
 internal sealed partial class BatchGrain(
     [PersistentState("batch", StorageNames.Vouchers)] IPersistentState<BatchState> state,
     TimeProvider time,
+    IOptions<StockOptions> options,
     ILogger<BatchGrain> logger) : Grain, IBatchGrain
 {
     private string Id => this.GetPrimaryKeyString();
@@ -18,10 +28,10 @@ internal sealed partial class BatchGrain(
     {
         if (Definition is not null)
         {
-            return new(BatchCommandStatus.AlreadyExists, Snapshot());
+            return new(BatchCommandStatus.AlreadyExists, await SnapshotAsync());
         }
 
-        if (Invalid(definition) is { } invalid)
+        if (await InvalidAsync(definition) is { } invalid)
         {
             return invalid;
         }
@@ -30,9 +40,10 @@ internal sealed partial class BatchGrain(
         state.State.Definition = definition;
         state.State.Status = BatchStatus.Draft;
         state.State.CreatedAt = now;
+        state.State.StockShards = Math.Max(1, options.Value.ShardsPerBatch);
         await SaveAsync(publishSummary: true);
         LogCreated(Id, definition.RegionCode, definition.Quantity);
-        return Done();
+        return await DoneAsync();
     }
 
     public async Task<BatchCommandResult> UpdateAsync(BatchDefinition definition)
@@ -44,35 +55,43 @@ internal sealed partial class BatchGrain(
 
         if (state.State.Status == BatchStatus.Closed)
         {
-            return new(BatchCommandStatus.InvalidTransition, Snapshot(), "A closed batch cannot be changed.");
+            return new(BatchCommandStatus.InvalidTransition, await SnapshotAsync(), "A closed batch cannot be changed.");
         }
 
-        if (Invalid(definition) is { } invalid)
+        if (await InvalidAsync(definition) is { } invalid)
         {
             return invalid;
         }
 
         if (definition.RegionCode != Definition.RegionCode)
         {
-            return new(BatchCommandStatus.Invalid, Snapshot(), "The region of a batch cannot change.");
-        }
-
-        if (definition.Quantity < LiveClaims)
-        {
-            return new(BatchCommandStatus.Invalid, Snapshot(), $"The quantity cannot drop below the {LiveClaims} live claims.");
+            return new(BatchCommandStatus.Invalid, await SnapshotAsync(), "The region of a batch cannot change.");
         }
 
         if (definition.FixedExpiry != Definition.FixedExpiry || definition.DaysValidAfterClaim != Definition.DaysValidAfterClaim)
         {
-            if (state.State.Issued > 0)
+            if (state.State.Leased.Count > 0)
             {
-                return new(BatchCommandStatus.Invalid, Snapshot(), "The validity cannot change once vouchers were claimed.");
+                return new(BatchCommandStatus.Invalid, await SnapshotAsync(), "The validity cannot change once claiming has begun.");
+            }
+        }
+
+        if (definition.Quantity < LeasedTotal)
+        {
+            // Take back what the shards hold unreserved; what is left is claimed or being claimed right now.
+            await SweepAsync(except: null);
+            if (definition.Quantity < LeasedTotal)
+            {
+                await SaveAsync();
+                var snapshot = await SnapshotAsync();
+                return new(BatchCommandStatus.Invalid, snapshot,
+                    $"The quantity cannot drop below the {snapshot.Counters.Claimed} live claims and the claims in progress ({LeasedTotal} units in use).");
             }
         }
 
         state.State.Definition = definition;
         await SaveAsync(publishSummary: true);
-        return Done();
+        return await DoneAsync();
     }
 
     public Task<BatchCommandResult> ActivateAsync() =>
@@ -93,86 +112,57 @@ internal sealed partial class BatchGrain(
 
         if (state.State.Status == BatchStatus.Closed)
         {
-            return new(BatchCommandStatus.InvalidTransition, Snapshot(), "A closed batch cannot be changed.");
+            return new(BatchCommandStatus.InvalidTransition, await SnapshotAsync(), "A closed batch cannot be changed.");
         }
 
         var total = (long)Definition.Quantity + amount;
         if (amount < 1 || total > BatchDefinitionRules.MaxQuantity)
         {
-            return new(BatchCommandStatus.Invalid, Snapshot(), $"The amount must be positive and the quantity stay at most {BatchDefinitionRules.MaxQuantity}.");
+            return new(BatchCommandStatus.Invalid, await SnapshotAsync(), $"The amount must be positive and the quantity stay at most {BatchDefinitionRules.MaxQuantity}.");
         }
 
         state.State.Definition = Definition with { Quantity = (int)total };
-        await SaveAsync();
-        return Done();
+        await SaveAsync(publishSummary: true);
+        return await DoneAsync();
     }
 
-    public Task<BatchSnapshot?> GetAsync() => Task.FromResult(Definition is null ? null : Snapshot());
+    public async Task<BatchSnapshot?> GetAsync() => Definition is null ? null : await SnapshotAsync();
 
-    public async Task<Reservation> ReserveAsync(ClaimRequest request, bool onTargetedList)
+    public Task<int> GetStockShardsAsync() => Task.FromResult(Definition is null ? 0 : state.State.StockShards);
+
+    public Task<ShardAttachment> AttachShardAsync(int index) =>
+        Task.FromResult(new ShardAttachment(Terms, state.State.Leased.GetValueOrDefault(index)));
+
+    public async Task<Lease> LeaseAsync(int index)
     {
-        if (Definition is not { } d)
+        if (Definition is not { } d || state.State.Status != BatchStatus.Active)
         {
-            return new(ClaimOutcome.BatchNotFound);
+            return new(0, Terms);
         }
 
-        if (state.State.Status != BatchStatus.Active)
+        var pool = d.Quantity - LeasedTotal;
+        if (pool <= 0)
         {
-            return new(ClaimOutcome.BatchNotActive, Detail: $"The batch is {state.State.Status.ToString().ToLowerInvariant()}.");
+            pool += await SweepAsync(except: index);
         }
 
-        var now = time.GetUtcNow();
-        if (now < d.ClaimOpensAt || now >= d.ClaimClosesAt)
+        if (pool <= 0)
         {
-            return new(ClaimOutcome.OutsideClaimWindow, Detail: $"Claims are accepted from {d.ClaimOpensAt:O} until {d.ClaimClosesAt:O}.");
+            return new(0, Terms);
         }
 
-        if (!d.EnabledChannelIds.IsDefaultOrEmpty && !d.EnabledChannelIds.Contains(request.ChannelId))
-        {
-            return new(ClaimOutcome.ChannelNotEnabled);
-        }
-
-        if (d.RequiresCommitment && !request.Commitment)
-        {
-            return new(ClaimOutcome.CommitmentRequired);
-        }
-
-        var groups = request.AttestedGroups.IsDefault ? [] : request.AttestedGroups;
-        if (d.Eligibility.Check(request.Person, groups, onTargetedList, ChinaTime.DayOf(now)) is { } reason)
-        {
-            return new(ClaimOutcome.NotEligible, Detail: reason);
-        }
-
-        if (LiveClaims >= d.Quantity)
-        {
-            return new(ClaimOutcome.SoldOut);
-        }
-
-        var expiresAt = d.ExpiryFor(now);
-        state.State.Issued++;
-        ChangeOutstanding(expiresAt, +1);
+        // Half of the pool spread over the shards, so blocks shrink towards the end and no shard sits on the tail.
+        var block = Math.Clamp(pool / (2 * state.State.StockShards), 1, Math.Max(1, options.Value.MaxLeaseBlock));
+        state.State.Leased[index] = state.State.Leased.GetValueOrDefault(index) + block;
         await SaveAsync();
-        return new(ClaimOutcome.Claimed, d.ProgramId, d.SubsidyAmount, expiresAt, d.EligibleInstitutionIds);
-    }
-
-    public async Task CancelReservationAsync(DateTimeOffset expiresAt)
-    {
-        state.State.Issued--;
-        ChangeOutstanding(expiresAt, -1);
-        await SaveAsync();
-    }
-
-    public async Task OnReturnedAsync(DateTimeOffset expiresAt)
-    {
-        state.State.Returned++;
-        ChangeOutstanding(expiresAt, -1);
-        await SaveAsync();
+        return new(block, Terms);
     }
 
     public async Task OnUsedAsync(DateTimeOffset expiresAt)
     {
         state.State.Used++;
-        ChangeOutstanding(expiresAt, -1);
+        var key = expiresAt.ToUnixTimeSeconds();
+        state.State.UsedByExpiry[key] = state.State.UsedByExpiry.GetValueOrDefault(key) + 1;
         await SaveAsync();
     }
 
@@ -183,20 +173,34 @@ internal sealed partial class BatchGrain(
         await SaveAsync();
     }
 
-    private int LiveClaims => state.State.Issued - state.State.Returned;
+    private int LeasedTotal => state.State.Leased.Values.Sum();
 
-    private void ChangeOutstanding(DateTimeOffset expiresAt, int delta)
+    private StockTerms? Terms => Definition is null ? null : new(Definition, state.State.Status);
+
+    private IStockShardGrain Shard(int index) => GrainFactory.GetGrain<IStockShardGrain>(StockShards.KeyOf(Id, index));
+
+    /// <summary>Takes back the unreserved units of every shard but <paramref name="except"/>; returns how many came back.</summary>
+    private async Task<int> SweepAsync(int? except)
     {
-        var key = expiresAt.ToUnixTimeSeconds();
-        var count = state.State.OutstandingByExpiry.GetValueOrDefault(key) + delta;
-        if (count == 0)
+        var holders = state.State.Leased.Where(e => e.Value > 0 && e.Key != except).Select(e => e.Key).ToList();
+        var back = await Task.WhenAll(holders.Select(async i =>
         {
-            state.State.OutstandingByExpiry.Remove(key);
-        }
-        else
+            try
+            {
+                return await Shard(i).SurrenderAsync();
+            }
+            catch (Exception ex)
+            {
+                LogSurrenderFailed(ex, Id, i);
+                return 0;
+            }
+        }));
+        for (var i = 0; i < holders.Count; i++)
         {
-            state.State.OutstandingByExpiry[key] = count;
+            state.State.Leased[holders[i]] -= back[i];
         }
+
+        return back.Sum();
     }
 
     private async Task<BatchCommandResult> TransitionAsync(BatchStatus target, params BatchStatus[] from)
@@ -208,12 +212,12 @@ internal sealed partial class BatchGrain(
 
         if (state.State.Status == target)
         {
-            return Done();
+            return await DoneAsync();
         }
 
         if (!from.Contains(state.State.Status))
         {
-            return new(BatchCommandStatus.InvalidTransition, Snapshot(),
+            return new(BatchCommandStatus.InvalidTransition, await SnapshotAsync(),
                 $"A {state.State.Status.ToString().ToLowerInvariant()} batch cannot become {target.ToString().ToLowerInvariant()}.");
         }
 
@@ -221,7 +225,7 @@ internal sealed partial class BatchGrain(
         state.State.Status = target;
         await SaveAsync(publishSummary: true);
         LogStatusChanged(Id, previous, target);
-        return Done();
+        return await DoneAsync();
     }
 
     private async Task SaveAsync(bool publishSummary = false)
@@ -230,43 +234,53 @@ internal sealed partial class BatchGrain(
         await state.WriteStateAsync();
         if (publishSummary && Definition is { } d)
         {
-            // Only definition and status changes reach the catalog; claims never touch it.
+            // Only definition and status changes reach the catalog and the shards; claims never touch them.
             var summary = new BatchSummary(Id, d.Title, d.ProgramId, d.RegionCode, state.State.Status, d.ClaimOpensAt, d.ClaimClosesAt, d.EnabledChannelIds);
             await GrainFactory.GetGrain<IBatchCatalogGrain>(BatchCatalogGrain.Key).UpsertAsync(summary);
+            var terms = Terms!;
+            await Task.WhenAll(Enumerable.Range(0, state.State.StockShards).Select(i => Shard(i).RefreshAsync(terms)));
         }
     }
 
-    private BatchCommandResult? Invalid(BatchDefinition definition)
+    private async Task<BatchCommandResult?> InvalidAsync(BatchDefinition definition)
     {
         var errors = BatchDefinitionRules.Validate(definition);
         return errors.Count == 0
             ? null
-            : new(BatchCommandStatus.Invalid, Definition is null ? null : Snapshot(), string.Join(" ", errors.SelectMany(e => e.Value)));
+            : new(BatchCommandStatus.Invalid, Definition is null ? null : await SnapshotAsync(), string.Join(" ", errors.SelectMany(e => e.Value)));
     }
 
-    private BatchCommandResult Done() => new(BatchCommandStatus.Done, Snapshot());
+    private async Task<BatchCommandResult> DoneAsync() => new(BatchCommandStatus.Done, await SnapshotAsync());
 
     private static BatchCommandResult NotFound() => new(BatchCommandStatus.NotFound, null);
 
-    private BatchSnapshot Snapshot()
+    /// <summary>The batch with counters summed from the shards that ever held stock (each counts its stored claims).</summary>
+    private async Task<BatchSnapshot> SnapshotAsync()
     {
         var s = state.State;
         var d = s.Definition!;
+        var shards = await Task.WhenAll(s.Leased.Keys.Select(i => Shard(i).GetCountsAsync()));
         var now = time.GetUtcNow().ToUnixTimeSeconds();
-        var expired = s.OutstandingByExpiry.Where(e => e.Key <= now).Sum(e => e.Value);
-        var live = LiveClaims;
+        var liveExpired = shards.Sum(c => c.LiveByExpiry.Where(e => e.Key <= now).Sum(e => e.Value));
+        var usedExpired = s.UsedByExpiry.Where(e => e.Key <= now).Sum(e => e.Value);
+        var expired = liveExpired - usedExpired;
+        var returned = shards.Sum(c => c.Returned);
+        var live = shards.Sum(c => c.Issued) - returned;
         var counters = new BatchCounters(
             Quantity: d.Quantity,
             Claimed: live,
             Used: s.Used,
             Redeemed: s.Redeemed,
-            Returned: s.Returned,
+            Returned: returned,
             Expired: expired,
             Remaining: d.Quantity - live,
             FundsCommitted: (live - expired) * d.SubsidyAmount,
             FundsDisbursed: s.FundsDisbursed);
         return new BatchSnapshot(Id, d, s.Status, counters, s.CreatedAt, s.UpdatedAt);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stock shard {BatchId}/{Index} did not surrender its units")]
+    private partial void LogSurrenderFailed(Exception exception, string batchId, int index);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Batch {BatchId} created in region '{RegionCode}' with quantity {Quantity}")]
     private partial void LogCreated(string batchId, string regionCode, int quantity);

@@ -3,8 +3,9 @@ using Vouchers.Contracts;
 namespace Vouchers.Grains.Batches;
 
 /// <summary>
-/// Persisted state of a batch: its definition and counters only, never a list of claimants,
-/// so each write stays a few hundred bytes however many vouchers the batch has.
+/// Persisted state of a batch: its definition, lease record and a few counters, never a list of claimants,
+/// so each write stays a few hundred bytes however many vouchers the batch has. Claims themselves live in the
+/// claim store; the claimed/returned counters are summed from the stock shards when read.
 /// </summary>
 [GenerateSerializer]
 public sealed class BatchState
@@ -13,11 +14,6 @@ public sealed class BatchState
 
     [Id(1)] public BatchStatus Status { get; set; }
 
-    /// <summary>Claims ever granted (returned ones included).</summary>
-    [Id(2)] public int Issued { get; set; }
-
-    [Id(3)] public int Returned { get; set; }
-
     [Id(4)] public int Used { get; set; }
 
     [Id(5)] public int Redeemed { get; set; }
@@ -25,13 +21,23 @@ public sealed class BatchState
     [Id(6)] public decimal FundsDisbursed { get; set; }
 
     /// <summary>
-    /// Unused, unreturned vouchers per expiry instant (Unix seconds). Every voucher claimed on one China day
-    /// shares an expiry, so this has one entry per claim day at most; the expired counter is the sum of the
-    /// entries whose instant has passed, computed when read, so no sweep or reminder is needed.
+    /// Vouchers used per expiry instant (Unix seconds). The shards count live claims per expiry instant; the unused
+    /// ones past their instant are the expired counter, computed when read, so no sweep or reminder is needed.
+    /// Every voucher claimed on one China day shares an expiry, so both have one entry per claim day at most.
     /// </summary>
-    [Id(7)] public Dictionary<long, int> OutstandingByExpiry { get; set; } = [];
+    [Id(12)] public Dictionary<long, int> UsedByExpiry { get; set; } = [];
 
     [Id(8)] public DateTimeOffset CreatedAt { get; set; }
 
     [Id(9)] public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>Stock shards the batch's claims are spread over; fixed when the batch is created.</summary>
+    [Id(10)] public int StockShards { get; set; }
+
+    /// <summary>
+    /// Units each shard holds on lease (granted minus surrendered), by shard index. The sum never exceeds the quantity,
+    /// and a shard's live claims never exceed its lease, so claims never exceed the quantity. Written before a grant is
+    /// answered. A shard that ever leased keeps its entry, so counters know which shards to ask.
+    /// </summary>
+    [Id(11)] public Dictionary<int, int> Leased { get; set; } = [];
 }

@@ -1,27 +1,32 @@
 using Microsoft.Extensions.Logging;
 using Vouchers.Contracts;
+using Vouchers.Grains.Claims;
 using Vouchers.Grains.Storage;
 
 namespace Vouchers.Grains.VoucherLifecycle;
 
+/// <summary>
+/// A voucher comes into existence with its stored claim, not with a grain write: on activation the grain loads the
+/// claim from the claim store. Its own state is written from the first use onwards; a return is recorded on the
+/// claim itself (which also frees the person to claim the batch again).
+/// </summary>
 internal sealed partial class VoucherGrain(
     [PersistentState("voucher", StorageNames.Vouchers)] IPersistentState<VoucherState> state,
+    IClaimStore claims,
     TimeProvider time,
     ILogger<VoucherGrain> logger) : Grain, IVoucherGrain
 {
     private string Code => this.GetPrimaryKeyString();
 
-    public async Task<bool> IssueAsync(VoucherIssue issue)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (state.State.Issue is not null)
+        if (state.State.Issue is null && await claims.GetAsync(Code, cancellationToken) is { } claim)
         {
-            return false;
+            state.State.Issue = new VoucherIssue(claim.BatchId, claim.ProgramId, claim.PersonKey, claim.HolderName, claim.HolderIdNumber,
+                claim.SubsidyAmount, claim.ClaimedAt, claim.ExpiresAt, claim.ChannelId, claim.EligibleInstitutionIds, claim.Shard);
+            state.State.Status = claim.ReturnedAt is null ? VoucherStatus.Claimed : VoucherStatus.Returned;
+            state.State.ClosedAt = claim.ReturnedAt;
         }
-
-        state.State.Issue = issue;
-        state.State.Status = VoucherStatus.Claimed;
-        await state.WriteStateAsync();
-        return true;
     }
 
     public Task<VoucherView?> GetAsync() => Task.FromResult(state.State.Issue is null ? null : View());
@@ -64,10 +69,16 @@ internal sealed partial class VoucherGrain(
             return new(VoucherCommandStatus.Rejected, VerdictFor(status), View(), "Only an unused voucher can be returned.");
         }
 
+        var now = time.GetUtcNow();
+        var shard = GrainFactory.GetGrain<IStockShardGrain>(StockShards.KeyOf(issue.BatchId, issue.Shard));
+        await shard.ReturnAsync(issue.PersonKey, Code, now); // false only when an earlier attempt got that far
         state.State.Status = VoucherStatus.Returned;
-        state.State.ClosedAt = time.GetUtcNow();
-        await state.WriteStateAsync();
-        await Batch.OnReturnedAsync(issue.ExpiresAt);
+        state.State.ClosedAt = now;
+        if (state.RecordExists)
+        {
+            await state.WriteStateAsync();
+        }
+
         return Done();
     }
 

@@ -1,0 +1,29 @@
+using System.Collections.Concurrent;
+using Vouchers.Contracts;
+
+namespace Vouchers.Gateway.Hosting;
+
+/// <summary>
+/// Sends a claim straight to the stock shard that owns the person's slot of the batch. A batch's shard count never
+/// changes, so it is asked once per batch and kept; only existing batches are remembered.
+/// </summary>
+public sealed class ClaimRouter(IGrainFactory grains)
+{
+    private readonly ConcurrentDictionary<string, int> shardCounts = new(StringComparer.Ordinal);
+
+    public async Task<ClaimResult> ClaimAsync(ClaimRequest request)
+    {
+        if (!shardCounts.TryGetValue(request.BatchId, out var shards))
+        {
+            shards = await grains.GetGrain<IBatchGrain>(request.BatchId).GetStockShardsAsync();
+            if (shards == 0)
+            {
+                return new(ClaimOutcome.BatchNotFound);
+            }
+
+            shardCounts[request.BatchId] = shards;
+        }
+
+        return await grains.ShardFor(request.BatchId, request.PersonKey, shards).ClaimAsync(request);
+    }
+}

@@ -1,0 +1,61 @@
+using System.Collections.Immutable;
+
+namespace Vouchers.Contracts;
+
+/// <summary>What a stock shard needs of its batch to judge claims on its own: the definition and the status.</summary>
+[GenerateSerializer, Immutable, Alias("StockTerms")]
+public sealed record StockTerms(
+    [property: Id(0)] BatchDefinition Definition,
+    [property: Id(1)] BatchStatus Status);
+
+/// <summary>A shard's share of the batch as the batch records it durably: terms and units leased to the shard.</summary>
+[GenerateSerializer, Immutable, Alias("ShardAttachment")]
+public sealed record ShardAttachment(
+    [property: Id(0)] StockTerms? Terms,
+    [property: Id(1)] int Leased);
+
+/// <summary>The batch's answer to a shard asking for stock.</summary>
+[GenerateSerializer, Immutable, Alias("Lease")]
+public sealed record Lease(
+    [property: Id(0)] int Granted,
+    [property: Id(1)] StockTerms? Terms);
+
+/// <summary>Claims taken through one stock shard, counted from its stored claims.</summary>
+[GenerateSerializer, Immutable, Alias("ShardCounts")]
+public sealed record ShardCounts(
+    [property: Id(0)] int Issued,
+    [property: Id(1)] int Returned,
+    [property: Id(2)] int Available,
+    [property: Id(3)] ImmutableDictionary<long, int> LiveByExpiry);
+
+/// <summary>
+/// How claims find their stock shard: a stable hash of the person key picks one of the batch's shards, so every
+/// claim of one person for one batch meets the same shard, which answers repeats from memory.
+/// </summary>
+public static class StockShards
+{
+    private const char Separator = '/';
+
+    public static string KeyOf(string batchId, int index) => $"{batchId}{Separator}{index}";
+
+    public static (string BatchId, int Index) Parse(string key)
+    {
+        var at = key.LastIndexOf(Separator);
+        return (key[..at], int.Parse(key.AsSpan(at + 1), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>FNV-1a over the key's characters: the same in every process (unlike string.GetHashCode).</summary>
+    public static int IndexOf(string personKey, int shards)
+    {
+        var hash = 2166136261u;
+        foreach (var c in personKey)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return (int)(hash % (uint)shards);
+    }
+
+    public static IStockShardGrain ShardFor(this IGrainFactory grains, string batchId, string personKey, int shards) =>
+        grains.GetGrain<IStockShardGrain>(KeyOf(batchId, IndexOf(personKey, shards)));
+}

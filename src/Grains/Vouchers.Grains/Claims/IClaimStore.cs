@@ -1,0 +1,76 @@
+using System.Collections.Immutable;
+
+namespace Vouchers.Grains.Claims;
+
+/// <summary>
+/// One row of the claims table: everything a voucher needs to come into existence, written once when the claim
+/// is acknowledged. The stored row is the proof of the claim; the voucher grain loads it lazily.
+/// </summary>
+public sealed record StoredClaim(
+    string Code,
+    string BatchId,
+    int Shard,
+    string PersonKey,
+    string ChannelId,
+    string RequestId,
+    string ProgramId,
+    string HolderName,
+    string HolderIdNumber,
+    decimal SubsidyAmount,
+    DateTimeOffset ClaimedAt,
+    DateTimeOffset ExpiresAt,
+    ImmutableArray<string> EligibleInstitutionIds,
+    DateTimeOffset? ReturnedAt = null);
+
+/// <summary>The part of a claim a stock shard keeps in memory to answer repeats without a read.</summary>
+public sealed record ShardClaim(string Code, string PersonKey, string ChannelId, string RequestId, DateTimeOffset ExpiresAt, bool Returned);
+
+public enum AppendOutcome
+{
+    /// <summary>The claim is durable.</summary>
+    Stored = 0,
+
+    /// <summary>The person holds a live (unreturned) claim of the batch already; nothing was written.</summary>
+    PersonHasLiveClaim = 1,
+
+    /// <summary>The code belongs to another claim already; nothing was written. Draw a new code.</summary>
+    CodeTaken = 2,
+}
+
+/// <summary>Stored claims of one batch, counted from the rows themselves (reconciliation and tests).</summary>
+public sealed record ClaimCounts(int Total, int Returned)
+{
+    public int Live => Total - Returned;
+}
+
+/// <summary>The claim store refuses new work because its queue is full; nothing was written.</summary>
+public sealed class ClaimStoreBusyException(string message) : Exception(message);
+
+/// <summary>
+/// Durable claims. Uniqueness of the live claim of a person per batch and of codes is enforced by the store
+/// itself (a unique key), so no grain state has to hold a set of claimants to keep that invariant.
+/// </summary>
+public interface IClaimStore
+{
+    /// <summary>
+    /// Stores the claim durably and completes only after it is (PostgreSQL: after the commit). Many concurrent
+    /// appends share one round trip. Throws <see cref="ClaimStoreBusyException"/> when the queue is full.
+    /// </summary>
+    Task<AppendOutcome> AppendAsync(StoredClaim claim, CancellationToken cancellationToken = default);
+
+    Task<StoredClaim?> GetAsync(string code, CancellationToken cancellationToken = default);
+
+    /// <summary>The person's unreturned claim of the batch, if any.</summary>
+    Task<StoredClaim?> FindLiveAsync(string batchId, string personKey, CancellationToken cancellationToken = default);
+
+    /// <summary>Every claim of the person (returned ones included), newest first.</summary>
+    Task<IReadOnlyList<StoredClaim>> ListByPersonAsync(string personKey, CancellationToken cancellationToken = default);
+
+    /// <summary>Every claim (returned ones included) taken through one stock shard of a batch.</summary>
+    Task<IReadOnlyList<ShardClaim>> LoadShardAsync(string batchId, int shard, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks the claim returned at <paramref name="at"/>; false if there is no such unreturned claim.</summary>
+    Task<bool> MarkReturnedAsync(string code, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    Task<ClaimCounts> CountAsync(string batchId, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,100 @@
+namespace Vouchers.Grains.Claims;
+
+/// <summary>
+/// The zero-setup claim store: the same rules as the PostgreSQL one (a unique code, one live claim per person
+/// per batch), kept in memory under one lock. Nothing survives the process, like the rest of zero-setup mode.
+/// </summary>
+public sealed class MemoryClaimStore : IClaimStore
+{
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, StoredClaim> byCode = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string BatchId, string PersonKey), string> liveByPerson = [];
+    private readonly Dictionary<string, List<string>> codesByPerson = new(StringComparer.Ordinal);
+
+    public Task<AppendOutcome> AppendAsync(StoredClaim claim, CancellationToken cancellationToken = default)
+    {
+        lock (gate)
+        {
+            if (byCode.ContainsKey(claim.Code))
+            {
+                return Task.FromResult(AppendOutcome.CodeTaken);
+            }
+
+            if (!liveByPerson.TryAdd((claim.BatchId, claim.PersonKey), claim.Code))
+            {
+                return Task.FromResult(AppendOutcome.PersonHasLiveClaim);
+            }
+
+            byCode.Add(claim.Code, claim with { ReturnedAt = null });
+            if (!codesByPerson.TryGetValue(claim.PersonKey, out var codes))
+            {
+                codesByPerson[claim.PersonKey] = codes = [];
+            }
+
+            codes.Add(claim.Code);
+            return Task.FromResult(AppendOutcome.Stored);
+        }
+    }
+
+    public Task<StoredClaim?> GetAsync(string code, CancellationToken cancellationToken = default)
+    {
+        lock (gate)
+        {
+            return Task.FromResult(byCode.GetValueOrDefault(code));
+        }
+    }
+
+    public Task<StoredClaim?> FindLiveAsync(string batchId, string personKey, CancellationToken cancellationToken = default)
+    {
+        lock (gate)
+        {
+            return Task.FromResult(liveByPerson.TryGetValue((batchId, personKey), out var code) ? byCode[code] : null);
+        }
+    }
+
+    public Task<IReadOnlyList<StoredClaim>> ListByPersonAsync(string personKey, CancellationToken cancellationToken = default)
+    {
+        lock (gate)
+        {
+            IReadOnlyList<StoredClaim> claims = codesByPerson.TryGetValue(personKey, out var codes)
+                ? [.. codes.Select(c => byCode[c]).OrderByDescending(c => c.ClaimedAt)]
+                : [];
+            return Task.FromResult(claims);
+        }
+    }
+
+    public Task<IReadOnlyList<ShardClaim>> LoadShardAsync(string batchId, int shard, CancellationToken cancellationToken = default)
+    {
+        lock (gate)
+        {
+            IReadOnlyList<ShardClaim> claims = [.. byCode.Values
+                .Where(c => c.BatchId == batchId && c.Shard == shard)
+                .Select(c => new ShardClaim(c.Code, c.PersonKey, c.ChannelId, c.RequestId, c.ExpiresAt, c.ReturnedAt is not null))];
+            return Task.FromResult(claims);
+        }
+    }
+
+    public Task<bool> MarkReturnedAsync(string code, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        lock (gate)
+        {
+            if (!byCode.TryGetValue(code, out var claim) || claim.ReturnedAt is not null)
+            {
+                return Task.FromResult(false);
+            }
+
+            byCode[code] = claim with { ReturnedAt = at };
+            liveByPerson.Remove((claim.BatchId, claim.PersonKey));
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<ClaimCounts> CountAsync(string batchId, CancellationToken cancellationToken = default)
+    {
+        lock (gate)
+        {
+            var claims = byCode.Values.Where(c => c.BatchId == batchId).ToList();
+            return Task.FromResult(new ClaimCounts(claims.Count, claims.Count(c => c.ReturnedAt is not null)));
+        }
+    }
+}

@@ -1,0 +1,301 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using Vouchers.Contracts;
+using Vouchers.Domain;
+using Vouchers.Grains.Claims;
+
+namespace Vouchers.Grains.Stock;
+
+/// <summary>
+/// One shard of a batch's stock. It keeps no grain state: its durable truth is the batch's lease record (how many
+/// units the shard holds) and the claim store (the claims taken through it), and it rebuilds itself from both on
+/// activation, so a unit reserved for a claim that was never acknowledged is back in stock after a crash.
+/// <para>
+/// The grain is reentrant so that hundreds of claims wait on the claim store's group commit at once. Every change
+/// of its memory happens between awaits (one thread at a time), and a person's second claim waits for the first
+/// to settle before it is judged, so "one live claim per person" never depends on timing.
+/// </para>
+/// </summary>
+[Reentrant]
+internal sealed partial class StockShardGrain(
+    IClaimStore store,
+    TimeProvider time,
+    IOptions<StockOptions> options,
+    ILogger<StockShardGrain> logger) : Grain, IStockShardGrain
+{
+    private const int MaxCodeAttempts = 3;
+
+    /// <summary>Unreturned claims taken through this shard, by person key.</summary>
+    private readonly Dictionary<string, LiveClaim> live = new(StringComparer.Ordinal);
+
+    /// <summary>Claims waiting for the store, by person key.</summary>
+    private readonly Dictionary<string, Task> pending = new(StringComparer.Ordinal);
+
+    private readonly Dictionary<long, int> liveByExpiry = [];
+    private string batchId = "";
+    private int index;
+    private StockTerms? terms;
+    private int available;
+    private int issued;
+    private int returned;
+    private Task? leasing;
+    private DateTimeOffset dryUntil;
+
+    private IBatchGrain Batch => GrainFactory.GetGrain<IBatchGrain>(batchId);
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        (batchId, index) = StockShards.Parse(this.GetPrimaryKeyString());
+        var attachment = await Batch.AttachShardAsync(index);
+        terms = attachment.Terms;
+        foreach (var claim in await store.LoadShardAsync(batchId, index, cancellationToken))
+        {
+            issued++;
+            if (claim.Returned)
+            {
+                returned++;
+            }
+            else
+            {
+                live[claim.PersonKey] = new(claim.Code, claim.ChannelId, claim.RequestId, claim.ExpiresAt);
+                CountExpiry(claim.ExpiresAt, +1);
+            }
+        }
+
+        available = attachment.Leased - live.Count;
+        if (available < 0)
+        {
+            LogLeaseShort(batchId, index, attachment.Leased, live.Count);
+            available = 0;
+        }
+    }
+
+    public async Task<ClaimResult> ClaimAsync(ClaimRequest request)
+    {
+        var person = request.PersonKey;
+        while (pending.TryGetValue(person, out var earlier))
+        {
+            await earlier;
+        }
+
+        if (live.TryGetValue(person, out var held))
+        {
+            return await RepeatAsync(held.Code, held.ChannelId, held.RequestId, request);
+        }
+
+        var settled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        pending[person] = settled.Task;
+        try
+        {
+            return await ClaimNewAsync(request);
+        }
+        finally
+        {
+            pending.Remove(person);
+            settled.SetResult();
+        }
+    }
+
+    public async Task<bool> ReturnAsync(string personKey, string code, DateTimeOffset at)
+    {
+        if (!await store.MarkReturnedAsync(code, at))
+        {
+            return false;
+        }
+
+        if (live.TryGetValue(personKey, out var held) && held.Code == code)
+        {
+            live.Remove(personKey);
+            CountExpiry(held.ExpiresAt, -1);
+        }
+
+        returned++;
+        available++;
+        return true;
+    }
+
+    public Task RefreshAsync(StockTerms terms)
+    {
+        this.terms = terms;
+        dryUntil = default;
+        return Task.CompletedTask;
+    }
+
+    public Task<int> SurrenderAsync()
+    {
+        var units = available;
+        available = 0;
+        return Task.FromResult(units);
+    }
+
+    public Task<ShardCounts> GetCountsAsync() =>
+        Task.FromResult(new ShardCounts(issued, returned, available, liveByExpiry.ToImmutableDictionary()));
+
+    private async Task<ClaimResult> ClaimNewAsync(ClaimRequest request)
+    {
+        var onTargetedList = terms?.Definition.Eligibility.TargetedListOnly == true
+            && await GrainFactory.GetGrain<IPersonLedgerGrain>(request.PersonKey).IsTargetedAsync(batchId);
+        if (Refusal(request, onTargetedList) is { } refusal)
+        {
+            return refusal;
+        }
+
+        while (available == 0)
+        {
+            if (!await RefillAsync())
+            {
+                return Refusal(request, onTargetedList) ?? new(ClaimOutcome.SoldOut);
+            }
+        }
+
+        available--;
+        var d = terms!.Definition;
+        var now = time.GetUtcNow();
+        for (var attempt = 0; attempt < MaxCodeAttempts; attempt++)
+        {
+            var claim = new StoredClaim(VoucherCode.New(), batchId, index, request.PersonKey, request.ChannelId, request.RequestId,
+                d.ProgramId, request.MaskedName, request.MaskedIdNumber, d.SubsidyAmount, now, d.ExpiryFor(now), d.EligibleInstitutionIds);
+            AppendOutcome outcome;
+            try
+            {
+                outcome = await store.AppendAsync(claim);
+            }
+            catch (ClaimStoreBusyException)
+            {
+                available++; // refused before anything was written
+                return new(ClaimOutcome.Busy);
+            }
+            catch (Exception ex)
+            {
+                // The write may or may not have committed: rebuild from the store rather than guess.
+                LogAppendFailed(ex, batchId, index);
+                this.DeactivateOnIdle();
+                throw;
+            }
+
+            switch (outcome)
+            {
+                case AppendOutcome.Stored:
+                    live[request.PersonKey] = new(claim.Code, claim.ChannelId, claim.RequestId, claim.ExpiresAt);
+                    CountExpiry(claim.ExpiresAt, +1);
+                    issued++;
+                    return new(ClaimOutcome.Claimed, ViewOf(claim));
+                case AppendOutcome.PersonHasLiveClaim:
+                    // A live claim taken through another shard (the batch was sharded differently then).
+                    available++;
+                    if (await store.FindLiveAsync(batchId, request.PersonKey) is { } other)
+                    {
+                        return await RepeatAsync(other.Code, other.ChannelId, other.RequestId, request);
+                    }
+
+                    return new(ClaimOutcome.Busy); // returned meanwhile: the caller may simply retry
+                case AppendOutcome.CodeTaken:
+                    continue;
+            }
+        }
+
+        available++;
+        throw new InvalidOperationException("No free voucher code was found; the random source is broken.");
+    }
+
+    /// <summary>Why the batch's terms refuse the claim, or null when they admit it.</summary>
+    private ClaimResult? Refusal(ClaimRequest request, bool onTargetedList)
+    {
+        if (terms is not { Definition: var d, Status: var status })
+        {
+            return new(ClaimOutcome.BatchNotFound);
+        }
+
+        if (status != BatchStatus.Active)
+        {
+            return new(ClaimOutcome.BatchNotActive, Detail: $"The batch is {status.ToString().ToLowerInvariant()}.");
+        }
+
+        var now = time.GetUtcNow();
+        if (now < d.ClaimOpensAt || now >= d.ClaimClosesAt)
+        {
+            return new(ClaimOutcome.OutsideClaimWindow, Detail: $"Claims are accepted from {d.ClaimOpensAt:O} until {d.ClaimClosesAt:O}.");
+        }
+
+        if (!d.EnabledChannelIds.IsDefaultOrEmpty && !d.EnabledChannelIds.Contains(request.ChannelId))
+        {
+            return new(ClaimOutcome.ChannelNotEnabled);
+        }
+
+        if (d.RequiresCommitment && !request.Commitment)
+        {
+            return new(ClaimOutcome.CommitmentRequired);
+        }
+
+        var groups = request.AttestedGroups.IsDefault ? [] : request.AttestedGroups;
+        return d.Eligibility.Check(request.Person, groups, onTargetedList, ChinaTime.DayOf(now)) is { } reason
+            ? new(ClaimOutcome.NotEligible, Detail: reason)
+            : null;
+    }
+
+    /// <summary>Asks the batch for the next block, one request at a time; false while the batch has none to give.</summary>
+    private async Task<bool> RefillAsync()
+    {
+        if (time.GetUtcNow() < dryUntil)
+        {
+            return false;
+        }
+
+        leasing ??= LeaseAsync();
+        await leasing;
+        return available > 0 || time.GetUtcNow() >= dryUntil;
+    }
+
+    private async Task LeaseAsync()
+    {
+        try
+        {
+            var lease = await Batch.LeaseAsync(index);
+            available += lease.Granted;
+            terms = lease.Terms ?? terms;
+            if (lease.Granted == 0)
+            {
+                dryUntil = time.GetUtcNow() + options.Value.SoldOutRecheck;
+            }
+        }
+        finally
+        {
+            leasing = null;
+        }
+    }
+
+    private async Task<ClaimResult> RepeatAsync(string code, string channelId, string requestId, ClaimRequest request)
+    {
+        var voucher = await GrainFactory.GetGrain<IVoucherGrain>(code).GetAsync();
+        var replay = channelId == request.ChannelId && requestId == request.RequestId;
+        return new(replay ? ClaimOutcome.Replayed : ClaimOutcome.AlreadyClaimed, voucher);
+    }
+
+    private void CountExpiry(DateTimeOffset expiresAt, int delta)
+    {
+        var key = expiresAt.ToUnixTimeSeconds();
+        var count = liveByExpiry.GetValueOrDefault(key) + delta;
+        if (count == 0)
+        {
+            liveByExpiry.Remove(key);
+        }
+        else
+        {
+            liveByExpiry[key] = count;
+        }
+    }
+
+    private static VoucherView ViewOf(StoredClaim c) =>
+        new(c.Code, c.BatchId, c.ProgramId, VoucherStatus.Claimed, c.HolderName, c.HolderIdNumber, c.SubsidyAmount,
+            c.ClaimedAt, c.ExpiresAt, c.ChannelId, null, null, null);
+
+    private sealed record LiveClaim(string Code, string ChannelId, string RequestId, DateTimeOffset ExpiresAt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Stock shard {BatchId}/{Index} holds {Leased} units on lease but {Live} live claims; it takes no new claims until it gets stock")]
+    private partial void LogLeaseShort(string batchId, int index, int leased, int live);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Storing a claim through stock shard {BatchId}/{Index} failed; the shard rebuilds from the store")]
+    private partial void LogAppendFailed(Exception exception, string batchId, int index);
+}

@@ -1,0 +1,37 @@
+namespace Vouchers.Silo.Persistence;
+
+/// <summary>
+/// Tuning of the group-commit writer of <see cref="PostgresClaimStore"/> (section "Claims", e.g. <c>Claims__Writers</c>).
+/// </summary>
+public sealed class ClaimStoreOptions
+{
+    public const string Section = "Claims";
+
+    /// <summary>The most appends one INSERT round trip writes; a larger backlog is split into several groups.</summary>
+    public int MaxBatchSize { get; set; } = 512;
+
+    /// <summary>
+    /// Flush loops running side by side, each with one group (and one pooled connection) in flight. More than one
+    /// lets the next group be written while the previous one waits for its commit.
+    /// </summary>
+    public int Writers { get; set; } = 2;
+
+    /// <summary>
+    /// Under load (the previous group held more than one append), how long a writer waits for more appends before
+    /// it writes: a little latency buys larger groups and fewer commits. Zero writes whatever is queued at once.
+    /// </summary>
+    public TimeSpan Linger { get; set; } = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>
+    /// Appends that may wait for a writer. When that many are waiting, a new append fails at once with
+    /// <c>ClaimStoreBusyException</c> and nothing is written.
+    /// </summary>
+    public int QueueCapacity { get; set; } = 16384;
+
+    /// <summary>
+    /// Connections of the store's own pool, shared by the writers (one each while a group is in flight) and the
+    /// reads; keep it above <see cref="Writers"/>. Kept small so that a burst of voucher activations queues for a
+    /// connection instead of exhausting the server's max_connections.
+    /// </summary>
+    public int MaxConnections { get; set; } = 16;
+}

@@ -1,0 +1,429 @@
+using System.Collections.Immutable;
+using System.Threading.Channels;
+using Npgsql;
+using Vouchers.Grains.Claims;
+
+namespace Vouchers.Silo.Persistence;
+
+/// <summary>
+/// <see cref="IClaimStore"/> on the <c>vouchers_claims</c> table (migration 0005), with appends written by group commit.
+/// </summary>
+/// <remarks>
+/// <para>
+/// An append does not get a round trip of its own: it is queued, with a completion source, in a bounded channel.
+/// <see cref="ClaimStoreOptions.Writers"/> background loops each wait for the first queued append, take whatever else
+/// is queued at that moment (up to <see cref="ClaimStoreOptions.MaxBatchSize"/>, without waiting for more) and write
+/// the whole group with one <c>INSERT ... SELECT FROM unnest(...) ON CONFLICT DO NOTHING RETURNING code</c>. The
+/// statement commits on its own with synchronous commit, so one commit makes the whole group durable, and only then
+/// are its appends completed. While a group is in flight the next appends queue up and form the next group: under
+/// load groups grow by themselves, and a lone append is written at once.
+/// </para>
+/// <para>
+/// A row the INSERT does not return conflicted with a unique key: its code exists (<see cref="AppendOutcome.CodeTaken"/>)
+/// or its person holds a live claim of the batch (<see cref="AppendOutcome.PersonHasLiveClaim"/>, which is also the
+/// answer for the later of two such rows in one group, since a person's rows are inserted in queue order). A second
+/// query tells the two apart, only when some row conflicted. Every group is inserted in (batch, person) order, so
+/// groups in flight together wait on each other's keys without ever deadlocking.
+/// </para>
+/// <para>
+/// When the INSERT fails (the connection is lost, say), every append of the group fails with that exception, none of
+/// them having been acknowledged, and the loop goes on with the next group; a claim the table would reject is
+/// therefore refused by <see cref="AppendAsync"/> before it is queued. A full queue refuses an append at once with
+/// <see cref="ClaimStoreBusyException"/>, and a cancelled append is dropped only while no writer has taken it.
+/// </para>
+/// </remarks>
+public sealed partial class PostgresClaimStore : IClaimStore, IAsyncDisposable
+{
+    private const string Columns = """
+        code, batch_id, shard, person_key, channel_id, request_id, program_id, holder_name, holder_id_number,
+        subsidy_amount, claimed_at, expires_at, eligible_institution_ids, returned_at
+        """;
+
+    // unnest cannot yield one array per row, so the institution ids of the group travel as one flat array and each
+    // row takes its slice (first > last gives the empty array). An appended claim is live: returned_at stays NULL.
+    private const string InsertSql = """
+        INSERT INTO vouchers_claims (code, batch_id, shard, person_key, channel_id, request_id, program_id, holder_name,
+                                     holder_id_number, subsidy_amount, claimed_at, expires_at, eligible_institution_ids)
+        SELECT c.code, c.batch_id, c.shard, c.person_key, c.channel_id, c.request_id, c.program_id, c.holder_name,
+               c.holder_id_number, c.subsidy_amount, c.claimed_at, c.expires_at,
+               (@institution_ids::text[])[c.first_institution:c.last_institution]
+        FROM unnest(@codes::text[], @batch_ids::text[], @shards::int[], @person_keys::text[], @channel_ids::text[],
+                    @request_ids::text[], @program_ids::text[], @holder_names::text[], @holder_id_numbers::text[],
+                    @subsidy_amounts::numeric[], @claimed_at::timestamptz[], @expires_at::timestamptz[],
+                    @first_institutions::int[], @last_institutions::int[])
+             AS c(code, batch_id, shard, person_key, channel_id, request_id, program_id, holder_name,
+                  holder_id_number, subsidy_amount, claimed_at, expires_at, first_institution, last_institution)
+        ON CONFLICT DO NOTHING
+        RETURNING code
+        """;
+
+    private const string ExistingCodesSql = "SELECT code FROM vouchers_claims WHERE code = ANY(@codes)";
+    private const string GetSql = $"SELECT {Columns} FROM vouchers_claims WHERE code = @code";
+    private const string FindLiveSql = $"SELECT {Columns} FROM vouchers_claims WHERE batch_id = @batch_id AND person_key = @person_key AND returned_at IS NULL";
+    private const string ListByPersonSql = $"SELECT {Columns} FROM vouchers_claims WHERE person_key = @person_key ORDER BY claimed_at DESC, code DESC";
+    private const string LoadShardSql = """
+        SELECT code, person_key, channel_id, request_id, expires_at, returned_at IS NOT NULL
+        FROM vouchers_claims WHERE batch_id = @batch_id AND shard = @shard ORDER BY claimed_at, code
+        """;
+    private const string MarkReturnedSql = "UPDATE vouchers_claims SET returned_at = @at WHERE code = @code AND returned_at IS NULL";
+    private const string CountSql = "SELECT count(*)::int, count(returned_at)::int FROM vouchers_claims WHERE batch_id = @batch_id";
+
+    private readonly NpgsqlDataSource dataSource;
+    private readonly ClaimStoreOptions options;
+    private readonly ILogger<PostgresClaimStore> logger;
+    private readonly Channel<PendingAppend> queue;
+    private readonly Task[] writers;
+    private long flushes;
+    private volatile bool disposed;
+
+    public PostgresClaimStore(NpgsqlDataSource dataSource, ClaimStoreOptions options, ILogger<PostgresClaimStore> logger)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatchSize, 1, nameof(options.MaxBatchSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Writers, 1, nameof(options.Writers));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.QueueCapacity, 1, nameof(options.QueueCapacity));
+
+        this.dataSource = dataSource;
+        this.options = options;
+        this.logger = logger;
+        queue = Channel.CreateBounded<PendingAppend>(new BoundedChannelOptions(options.QueueCapacity)
+        {
+            SingleReader = options.Writers == 1,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        // Task.Run keeps the loops off the caller's scheduler (a grain's, when the store is created inside one).
+        writers = [.. Enumerable.Range(0, options.Writers).Select(_ => Task.Run(RunWriterAsync))];
+    }
+
+    /// <summary>INSERT round trips made so far, one per group.</summary>
+    public long Flushes => Interlocked.Read(ref flushes);
+
+    public Task<AppendOutcome> AppendAsync(StoredClaim claim, CancellationToken cancellationToken = default)
+    {
+        Validate(claim);
+        ObjectDisposedException.ThrowIf(disposed, this);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<AppendOutcome>(cancellationToken);
+        }
+
+        var pending = new PendingAppend(claim);
+        if (!queue.Writer.TryWrite(pending))
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            return Task.FromException<AppendOutcome>(new ClaimStoreBusyException(
+                $"The claim store's queue is full ({options.QueueCapacity} appends waiting); nothing was written."));
+        }
+
+        return cancellationToken.CanBeCanceled ? pending.WaitAsync(cancellationToken) : pending.Task;
+    }
+
+    public async Task<StoredClaim?> GetAsync(string code, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(GetSql);
+        command.Parameters.AddWithValue("code", code);
+        var claims = await ReadClaimsAsync(command, cancellationToken).ConfigureAwait(false);
+        return claims.Count == 0 ? null : claims[0];
+    }
+
+    public async Task<StoredClaim?> FindLiveAsync(string batchId, string personKey, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(FindLiveSql);
+        command.Parameters.AddWithValue("batch_id", batchId);
+        command.Parameters.AddWithValue("person_key", personKey);
+        var claims = await ReadClaimsAsync(command, cancellationToken).ConfigureAwait(false);
+        return claims.Count == 0 ? null : claims[0];
+    }
+
+    public async Task<IReadOnlyList<StoredClaim>> ListByPersonAsync(string personKey, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(ListByPersonSql);
+        command.Parameters.AddWithValue("person_key", personKey);
+        return await ReadClaimsAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<ShardClaim>> LoadShardAsync(string batchId, int shard, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(LoadShardSql);
+        command.Parameters.AddWithValue("batch_id", batchId);
+        command.Parameters.AddWithValue("shard", shard);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var claims = new List<ShardClaim>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            claims.Add(new ShardClaim(
+                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                reader.GetFieldValue<DateTimeOffset>(4), reader.GetBoolean(5)));
+        }
+
+        return claims;
+    }
+
+    public async Task<bool> MarkReturnedAsync(string code, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(MarkReturnedSql);
+        command.Parameters.AddWithValue("code", code);
+        command.Parameters.AddWithValue("at", at.ToUniversalTime());
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    public async Task<ClaimCounts> CountAsync(string batchId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(CountSql);
+        command.Parameters.AddWithValue("batch_id", batchId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return new ClaimCounts(reader.GetInt32(0), reader.GetInt32(1));
+    }
+
+    /// <summary>Stops taking appends, lets the writers write everything already queued, then returns.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        disposed = true;
+        queue.Writer.TryComplete();
+        await Task.WhenAll(writers).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Refuses, before it is queued, a claim that PostgreSQL would reject: one bad row would fail its whole group.
+    /// </summary>
+    private static void Validate(StoredClaim claim)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        ArgumentException.ThrowIfNullOrEmpty(claim.Code);
+        ArgumentException.ThrowIfNullOrEmpty(claim.BatchId);
+        ArgumentException.ThrowIfNullOrEmpty(claim.PersonKey);
+        ArgumentOutOfRangeException.ThrowIfNegative(claim.Shard);
+        if (claim.SubsidyAmount is < 0 or >= 10_000_000_000m || decimal.Round(claim.SubsidyAmount, 2) != claim.SubsidyAmount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(claim), claim.SubsidyAmount, "The subsidy amount must fit numeric(12,2): 0 to 9999999999.99, at most two decimals.");
+        }
+
+        string[] texts = [claim.Code, claim.BatchId, claim.PersonKey, claim.ChannelId, claim.RequestId, claim.ProgramId, claim.HolderName, claim.HolderIdNumber];
+        if (texts.Concat(claim.EligibleInstitutionIds.IsDefault ? [] : claim.EligibleInstitutionIds).Any(text => text is null || text.Contains('\0', StringComparison.Ordinal)))
+        {
+            throw new ArgumentException("The claim's texts and institution ids must not be null nor contain NUL characters.", nameof(claim));
+        }
+    }
+
+    private static async Task<List<StoredClaim>> ReadClaimsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var claims = new List<StoredClaim>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            claims.Add(new StoredClaim(
+                reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetString(3), reader.GetString(4),
+                reader.GetString(5), reader.GetString(6), reader.GetString(7), reader.GetString(8), reader.GetDecimal(9),
+                reader.GetFieldValue<DateTimeOffset>(10), reader.GetFieldValue<DateTimeOffset>(11),
+                ImmutableArray.Create(reader.GetFieldValue<string[]>(12)),
+                reader.IsDBNull(13) ? null : reader.GetFieldValue<DateTimeOffset>(13)));
+        }
+
+        return claims;
+    }
+
+    private static NpgsqlParameter<T[]> Column<T>(string name, List<PendingAppend> rows, Func<StoredClaim, T> value) =>
+        new(name, [.. rows.Select(row => value(row.Claim))]);
+
+    private async Task RunWriterAsync()
+    {
+        var group = new List<PendingAppend>(options.MaxBatchSize);
+        var lastGroup = 0;
+        while (await queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            Drain(group);
+
+            // Under load (the last group was not a lone append) wait a moment for more, so one commit carries more
+            // claims; a lone append at a quiet time is written at once.
+            if (lastGroup > 1 && group.Count < options.MaxBatchSize && options.Linger > TimeSpan.Zero)
+            {
+                await Task.Delay(options.Linger).ConfigureAwait(false);
+                Drain(group);
+            }
+
+            lastGroup = group.Count;
+            if (group.Count > 0)
+            {
+                await WriteGroupAsync(group).ConfigureAwait(false);
+                group.Clear();
+            }
+        }
+    }
+
+    private void Drain(List<PendingAppend> group)
+    {
+        while (group.Count < options.MaxBatchSize && queue.Reader.TryRead(out var pending))
+        {
+            if (pending.TryTake())
+            {
+                group.Add(pending);
+            }
+        }
+    }
+
+    /// <summary>Writes one group and completes every append in it; never throws, so the loop survives any failure.</summary>
+    private async Task WriteGroupAsync(List<PendingAppend> group)
+    {
+        // The primary key lets one copy of a code in at most, and RETURNING code must name exactly one row, so a
+        // code repeated inside the group is answered CodeTaken (draw another code) without being sent.
+        var codes = new HashSet<string>(group.Count, StringComparer.Ordinal);
+        var rows = new List<PendingAppend>(group.Count);
+        foreach (var pending in group)
+        {
+            if (codes.Add(pending.Claim.Code))
+            {
+                rows.Add(pending);
+            }
+            else
+            {
+                pending.TrySetResult(AppendOutcome.CodeTaken);
+            }
+        }
+
+        // Concurrent groups (other writers, other silos) wait on each other's live-claim keys; inserting every group
+        // in one order of those keys rules out deadlocks. The sort is stable: of one person's rows, the first queued
+        // is still inserted first.
+        rows = [.. rows.OrderBy(pending => pending.Claim.BatchId, StringComparer.Ordinal).ThenBy(pending => pending.Claim.PersonKey, StringComparer.Ordinal)];
+
+        HashSet<string> inserted;
+        try
+        {
+            inserted = await InsertAsync(rows).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            LogGroupFailed(exception, rows.Count);
+            rows.ForEach(pending => pending.TrySetException(exception));
+            return;
+        }
+
+        var conflicted = new List<PendingAppend>();
+        foreach (var pending in rows)
+        {
+            if (inserted.Contains(pending.Claim.Code))
+            {
+                pending.TrySetResult(AppendOutcome.Stored);
+            }
+            else
+            {
+                conflicted.Add(pending);
+            }
+        }
+
+        if (conflicted.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            var taken = await ExistingCodesAsync(conflicted).ConfigureAwait(false);
+            conflicted.ForEach(pending => pending.TrySetResult(
+                taken.Contains(pending.Claim.Code) ? AppendOutcome.CodeTaken : AppendOutcome.PersonHasLiveClaim));
+        }
+        catch (Exception exception)
+        {
+            // These rows were not written, so failing them is the truth; only their reason is unknown.
+            LogClassificationFailed(exception, conflicted.Count);
+            conflicted.ForEach(pending => pending.TrySetException(exception));
+        }
+    }
+
+    private async Task<HashSet<string>> InsertAsync(List<PendingAppend> rows)
+    {
+        var institutionIds = new List<string>();
+        var first = new int[rows.Count];
+        var last = new int[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var ids = rows[i].Claim.EligibleInstitutionIds;
+            first[i] = institutionIds.Count + 1;
+            institutionIds.AddRange(ids.IsDefault ? [] : ids);
+            last[i] = institutionIds.Count;
+        }
+
+        await using var command = dataSource.CreateCommand(InsertSql);
+        command.Parameters.Add(Column("codes", rows, c => c.Code));
+        command.Parameters.Add(Column("batch_ids", rows, c => c.BatchId));
+        command.Parameters.Add(Column("shards", rows, c => c.Shard));
+        command.Parameters.Add(Column("person_keys", rows, c => c.PersonKey));
+        command.Parameters.Add(Column("channel_ids", rows, c => c.ChannelId));
+        command.Parameters.Add(Column("request_ids", rows, c => c.RequestId));
+        command.Parameters.Add(Column("program_ids", rows, c => c.ProgramId));
+        command.Parameters.Add(Column("holder_names", rows, c => c.HolderName));
+        command.Parameters.Add(Column("holder_id_numbers", rows, c => c.HolderIdNumber));
+        command.Parameters.Add(Column("subsidy_amounts", rows, c => c.SubsidyAmount));
+        command.Parameters.Add(Column("claimed_at", rows, c => c.ClaimedAt.ToUniversalTime()));
+        command.Parameters.Add(Column("expires_at", rows, c => c.ExpiresAt.ToUniversalTime()));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("institution_ids", [.. institutionIds]));
+        command.Parameters.Add(new NpgsqlParameter<int[]>("first_institutions", first));
+        command.Parameters.Add(new NpgsqlParameter<int[]>("last_institutions", last));
+
+        Interlocked.Increment(ref flushes);
+        // RETURNING rows arrive before the commit; the reader is disposed (read up to ReadyForQuery, after the
+        // commit) before this method returns, and only then is any append completed.
+        var inserted = new HashSet<string>(rows.Count, StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        while (await reader.ReadAsync().ConfigureAwait(false))
+        {
+            inserted.Add(reader.GetString(0));
+        }
+
+        return inserted;
+    }
+
+    private async Task<HashSet<string>> ExistingCodesAsync(List<PendingAppend> rows)
+    {
+        await using var command = dataSource.CreateCommand(ExistingCodesSql);
+        command.Parameters.Add(Column("codes", rows, c => c.Code));
+        var existing = new HashSet<string>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        while (await reader.ReadAsync().ConfigureAwait(false))
+        {
+            existing.Add(reader.GetString(0));
+        }
+
+        return existing;
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Writing a group of {Count} claims failed; none of them was acknowledged")]
+    private partial void LogGroupFailed(Exception exception, int count);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "Telling apart {Count} conflicting claims failed; none of them was written")]
+    private partial void LogClassificationFailed(Exception exception, int count);
+
+    /// <summary>One queued append. A writer takes it unless the caller's cancellation got there first.</summary>
+    private sealed class PendingAppend(StoredClaim claim)
+        : TaskCompletionSource<AppendOutcome>(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        private const int Queued = 0;
+        private const int Taken = 1;
+        private const int Cancelled = 2;
+
+        private int state = Queued;
+
+        public StoredClaim Claim { get; } = claim;
+
+        /// <summary>False when the append was cancelled while it waited; from true on it ends with its real outcome.</summary>
+        public bool TryTake() => Interlocked.CompareExchange(ref state, Taken, Queued) == Queued;
+
+        public async Task<AppendOutcome> WaitAsync(CancellationToken cancellationToken)
+        {
+            using (cancellationToken.Register(static (self, token) => ((PendingAppend)self!).Cancel(token), this))
+            {
+                return await Task.ConfigureAwait(false);
+            }
+        }
+
+        private void Cancel(CancellationToken token)
+        {
+            if (Interlocked.CompareExchange(ref state, Cancelled, Queued) == Queued)
+            {
+                TrySetCanceled(token);
+            }
+        }
+    }
+}

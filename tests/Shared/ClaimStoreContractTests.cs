@@ -1,0 +1,218 @@
+using Vouchers.Grains.Claims;
+
+namespace Vouchers.Tests.Shared;
+
+/// <summary>
+/// What every <see cref="IClaimStore"/> must do, whatever keeps the rows. A test project derives from this class once
+/// per implementation. Every test uses its own batch, people and codes, so a store may be shared between tests.
+/// </summary>
+public abstract class ClaimStoreContractTests
+{
+    private static readonly DateTimeOffset Start = new(2030, 9, 1, 8, 0, 0, TimeSpan.FromHours(8));
+
+    protected abstract Task<IClaimStore> CreateStoreAsync();
+
+    [Fact]
+    public async Task AppendedClaimIsFoundByCodePersonAndShardAndCounted()
+    {
+        var store = await CreateStoreAsync();
+        var claim = NewClaim(NewId("batch"), NewId("person"), shard: 3);
+
+        Assert.Equal(AppendOutcome.Stored, await store.AppendAsync(claim));
+
+        AssertSameClaim(claim, await store.GetAsync(claim.Code));
+        AssertSameClaim(claim, await store.FindLiveAsync(claim.BatchId, claim.PersonKey));
+        AssertSameClaim(claim, Assert.Single(await store.ListByPersonAsync(claim.PersonKey)));
+        var shardClaim = Assert.Single(await store.LoadShardAsync(claim.BatchId, 3));
+        Assert.Equal(new ShardClaim(claim.Code, claim.PersonKey, claim.ChannelId, claim.RequestId, claim.ExpiresAt, false), shardClaim);
+        Assert.Equal(new ClaimCounts(1, 0), await store.CountAsync(claim.BatchId));
+
+        Assert.Null(await store.GetAsync(NewId("code")));
+        Assert.Null(await store.FindLiveAsync(claim.BatchId, NewId("person")));
+        Assert.Null(await store.FindLiveAsync(NewId("batch"), claim.PersonKey));
+        Assert.Empty(await store.ListByPersonAsync(NewId("person")));
+        Assert.Empty(await store.LoadShardAsync(claim.BatchId, 2));
+        Assert.Equal(new ClaimCounts(0, 0), await store.CountAsync(NewId("batch")));
+    }
+
+    [Fact]
+    public async Task SecondLiveClaimOfAPersonInTheSameBatchIsRefusedAndNotWritten()
+    {
+        var store = await CreateStoreAsync();
+        var first = NewClaim(NewId("batch"), NewId("person"));
+        var second = NewClaim(first.BatchId, first.PersonKey, claimedAt: Start.AddMinutes(1));
+
+        Assert.Equal(AppendOutcome.Stored, await store.AppendAsync(first));
+        Assert.Equal(AppendOutcome.PersonHasLiveClaim, await store.AppendAsync(second));
+
+        Assert.Null(await store.GetAsync(second.Code));
+        Assert.Equal(first.Code, (await store.FindLiveAsync(first.BatchId, first.PersonKey))?.Code);
+        Assert.Equal(first.Code, Assert.Single(await store.ListByPersonAsync(first.PersonKey)).Code);
+        Assert.Equal(new ClaimCounts(1, 0), await store.CountAsync(first.BatchId));
+    }
+
+    [Fact]
+    public async Task SamePersonMayHoldALiveClaimInEachBatch()
+    {
+        var store = await CreateStoreAsync();
+        var person = NewId("person");
+        var inFirstBatch = NewClaim(NewId("batch"), person);
+        var inSecondBatch = NewClaim(NewId("batch"), person, claimedAt: Start.AddMinutes(1));
+
+        Assert.Equal(AppendOutcome.Stored, await store.AppendAsync(inFirstBatch));
+        Assert.Equal(AppendOutcome.Stored, await store.AppendAsync(inSecondBatch));
+
+        Assert.Equal(inFirstBatch.Code, (await store.FindLiveAsync(inFirstBatch.BatchId, person))?.Code);
+        Assert.Equal(inSecondBatch.Code, (await store.FindLiveAsync(inSecondBatch.BatchId, person))?.Code);
+        Assert.Equal([inSecondBatch.Code, inFirstBatch.Code], (await store.ListByPersonAsync(person)).Select(c => c.Code));
+    }
+
+    [Fact]
+    public async Task AfterItsClaimIsReturnedThePersonMayClaimAgainOnce()
+    {
+        var store = await CreateStoreAsync();
+        var first = NewClaim(NewId("batch"), NewId("person"), shard: 1);
+        var returnedAt = Start.AddHours(2);
+        var again = NewClaim(first.BatchId, first.PersonKey, shard: 1, claimedAt: Start.AddHours(3));
+        var third = NewClaim(first.BatchId, first.PersonKey, shard: 1, claimedAt: Start.AddHours(4));
+
+        Assert.Equal(AppendOutcome.Stored, await store.AppendAsync(first));
+        Assert.True(await store.MarkReturnedAsync(first.Code, returnedAt));
+        Assert.False(await store.MarkReturnedAsync(first.Code, returnedAt.AddMinutes(1)));
+        Assert.False(await store.MarkReturnedAsync(NewId("code"), returnedAt));
+        Assert.Null(await store.FindLiveAsync(first.BatchId, first.PersonKey));
+
+        Assert.Equal(AppendOutcome.Stored, await store.AppendAsync(again));
+        Assert.Equal(AppendOutcome.PersonHasLiveClaim, await store.AppendAsync(third));
+
+        Assert.Equal(returnedAt, (await store.GetAsync(first.Code))?.ReturnedAt);
+        Assert.Equal(again.Code, (await store.FindLiveAsync(first.BatchId, first.PersonKey))?.Code);
+        var history = await store.ListByPersonAsync(first.PersonKey);
+        Assert.Equal([again.Code, first.Code], history.Select(c => c.Code));
+        Assert.Equal([null, returnedAt], history.Select(c => c.ReturnedAt));
+        Assert.Equal(
+            [(first.Code, true), (again.Code, false)],
+            (await store.LoadShardAsync(first.BatchId, 1)).Select(c => (c.Code, c.Returned)).OrderBy(c => c.Returned ? 0 : 1));
+        Assert.Equal(new ClaimCounts(2, 1), await store.CountAsync(first.BatchId));
+    }
+
+    [Fact]
+    public async Task ACodeThatIsTakenIsRefusedInAnyBatchAndNotWritten()
+    {
+        var store = await CreateStoreAsync();
+        var original = NewClaim(NewId("batch"), NewId("person"));
+        var sameBatch = NewClaim(original.BatchId, NewId("person")) with { Code = original.Code };
+        var otherBatch = NewClaim(NewId("batch"), NewId("person")) with { Code = original.Code };
+
+        Assert.Equal(AppendOutcome.Stored, await store.AppendAsync(original));
+        Assert.Equal(AppendOutcome.CodeTaken, await store.AppendAsync(sameBatch));
+        Assert.Equal(AppendOutcome.CodeTaken, await store.AppendAsync(otherBatch));
+
+        AssertSameClaim(original, await store.GetAsync(original.Code));
+        Assert.Null(await store.FindLiveAsync(sameBatch.BatchId, sameBatch.PersonKey));
+        Assert.Null(await store.FindLiveAsync(otherBatch.BatchId, otherBatch.PersonKey));
+        Assert.Equal(new ClaimCounts(1, 0), await store.CountAsync(original.BatchId));
+        Assert.Equal(new ClaimCounts(0, 0), await store.CountAsync(otherBatch.BatchId));
+    }
+
+    [Fact]
+    public async Task ConcurrentAppendsStoreExactlyOneLiveClaimPerPerson()
+    {
+        const int Appends = 2_000;
+        const int People = 1_500;
+        const int Shards = 4;
+        var store = await CreateStoreAsync();
+        var batchId = NewId("batch");
+        var people = Enumerable.Range(0, People).Select(i => NewId($"person{i}")).ToArray();
+        var random = new Random(20300901);
+        // Everybody once, then random repeats, all in a shuffled order.
+        var claims = Enumerable.Range(0, Appends)
+            .Select(i => NewClaim(batchId, people[i < People ? i : random.Next(People)], shard: i % Shards))
+            .OrderBy(_ => random.Next())
+            .ToArray();
+
+        var outcomes = await Task.WhenAll(claims.Select(claim => Task.Run(() => store.AppendAsync(claim))));
+
+        var stored = claims.Zip(outcomes).Where(c => c.Second == AppendOutcome.Stored).Select(c => c.First).ToList();
+        Assert.Equal(People, stored.Count);
+        Assert.Equal(People, stored.Select(c => c.PersonKey).Distinct().Count());
+        Assert.All(outcomes, outcome => Assert.NotEqual(AppendOutcome.CodeTaken, outcome));
+        Assert.Equal(new ClaimCounts(People, 0), await store.CountAsync(batchId));
+        var shards = await Task.WhenAll(Enumerable.Range(0, Shards).Select(shard => store.LoadShardAsync(batchId, shard)));
+        Assert.Equal(stored.Select(c => c.Code).Order(StringComparer.Ordinal), shards.SelectMany(s => s).Select(c => c.Code).Order(StringComparer.Ordinal));
+        foreach (var claim in stored.Take(50))
+        {
+            Assert.Equal(claim.Code, (await store.FindLiveAsync(batchId, claim.PersonKey))?.Code);
+        }
+    }
+
+    [Fact]
+    public async Task EveryFieldRoundTripsExactly()
+    {
+        var store = await CreateStoreAsync();
+        var batchId = NewId("batch");
+        var full = new StoredClaim(
+            Code: NewId("code"),
+            BatchId: batchId,
+            Shard: 17,
+            PersonKey: NewId("person"),
+            ChannelId: "channel-支付宝",
+            RequestId: NewId("request"),
+            ProgramId: "program/2030 \"autumn\"",
+            HolderName: "欧阳 O'Brien-Nuñez",
+            HolderIdNumber: "44030419900101123X",
+            SubsidyAmount: 9_999_999_999.99m,
+            ClaimedAt: new DateTimeOffset(2030, 9, 1, 23, 59, 59, TimeSpan.FromHours(8)).AddTicks(1_234_560),
+            ExpiresAt: new DateTimeOffset(2031, 12, 31, 23, 59, 59, TimeSpan.Zero).AddTicks(9_999_990),
+            EligibleInstitutionIds: ["inst-1", "inst,2", "in \"st\" {3}", "NULL", "", "机构-4"]);
+        var minimal = new StoredClaim(
+            NewId("code"), batchId, 0, NewId("person"), "c", "r", "p", "n", "i", 0.01m,
+            new DateTimeOffset(1999, 12, 31, 16, 0, 0, TimeSpan.FromHours(-5)).AddTicks(10),
+            new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero),
+            []);
+        var returnedAt = new DateTimeOffset(2030, 10, 1, 12, 0, 0, TimeSpan.FromHours(8)).AddTicks(5_000_010);
+
+        Assert.Equal(AppendOutcome.Stored, await store.AppendAsync(full));
+        Assert.Equal(AppendOutcome.Stored, await store.AppendAsync(minimal));
+        Assert.True(await store.MarkReturnedAsync(minimal.Code, returnedAt));
+
+        AssertSameClaim(full, await store.GetAsync(full.Code));
+        AssertSameClaim(full, await store.FindLiveAsync(batchId, full.PersonKey));
+        AssertSameClaim(minimal with { ReturnedAt = returnedAt }, await store.GetAsync(minimal.Code));
+        AssertSameClaim(minimal with { ReturnedAt = returnedAt }, Assert.Single(await store.ListByPersonAsync(minimal.PersonKey)));
+        var shardClaim = Assert.Single(await store.LoadShardAsync(batchId, 17));
+        Assert.Equal(full.ExpiresAt, shardClaim.ExpiresAt);
+        Assert.Equal(new ClaimCounts(2, 1), await store.CountAsync(batchId));
+    }
+
+    /// <summary>Unique across test runs and stores, so tests never see each other's rows.</summary>
+    protected static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
+
+    protected static StoredClaim NewClaim(string batchId, string personKey, int shard = 0, DateTimeOffset? claimedAt = null)
+    {
+        var at = claimedAt ?? Start;
+        return new StoredClaim(
+            NewId("code"), batchId, shard, personKey, "channel-1", NewId("request"), "program-1", "张三", "440304199001011234",
+            300.00m, at, at.AddDays(30), ["inst-1", "inst-2"]);
+    }
+
+    /// <summary>Field by field: record equality would compare the institution arrays by reference.</summary>
+    protected static void AssertSameClaim(StoredClaim expected, StoredClaim? actual)
+    {
+        Assert.NotNull(actual);
+        Assert.Equal(expected.Code, actual.Code);
+        Assert.Equal(expected.BatchId, actual.BatchId);
+        Assert.Equal(expected.Shard, actual.Shard);
+        Assert.Equal(expected.PersonKey, actual.PersonKey);
+        Assert.Equal(expected.ChannelId, actual.ChannelId);
+        Assert.Equal(expected.RequestId, actual.RequestId);
+        Assert.Equal(expected.ProgramId, actual.ProgramId);
+        Assert.Equal(expected.HolderName, actual.HolderName);
+        Assert.Equal(expected.HolderIdNumber, actual.HolderIdNumber);
+        Assert.Equal(expected.SubsidyAmount, actual.SubsidyAmount);
+        Assert.Equal(expected.ClaimedAt, actual.ClaimedAt);
+        Assert.Equal(expected.ExpiresAt, actual.ExpiresAt);
+        Assert.Equal<string>(expected.EligibleInstitutionIds, actual.EligibleInstitutionIds);
+        Assert.Equal(expected.ReturnedAt, actual.ReturnedAt);
+    }
+}

@@ -1,0 +1,10 @@
+using Vouchers.Grains.Claims;
+using Vouchers.Tests.Shared;
+
+namespace Vouchers.Grains.Tests.Claims;
+
+/// <summary>The zero-setup store keeps the same rules as the PostgreSQL one.</summary>
+public sealed class MemoryClaimStoreTests : ClaimStoreContractTests
+{
+    protected override Task<IClaimStore> CreateStoreAsync() => Task.FromResult<IClaimStore>(new MemoryClaimStore());
+}
