@@ -17,8 +17,8 @@ public sealed class ClaimStoreOptions
     public int Writers { get; set; } = 2;
 
     /// <summary>
-    /// Under load (the previous group held more than one append), how long a writer waits for more appends before
-    /// it writes: a little latency buys larger groups and fewer commits. Zero writes whatever is queued at once.
+    /// While busy (it wrote a group within the last 10 ms), how long a writer waits for more appends before it
+    /// writes: a little latency buys larger groups and fewer commits. Zero writes whatever is queued at once.
     /// </summary>
     public TimeSpan Linger { get; set; } = TimeSpan.FromMilliseconds(1);
 

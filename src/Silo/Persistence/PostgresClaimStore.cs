@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Collections.Immutable;
 using System.Threading.Channels;
 using Npgsql;
@@ -67,6 +68,9 @@ public sealed partial class PostgresClaimStore : IClaimStore, IAsyncDisposable
         """;
     private const string MarkReturnedSql = "UPDATE vouchers_claims SET returned_at = @at WHERE code = @code AND returned_at IS NULL";
     private const string CountSql = "SELECT count(*)::int, count(returned_at)::int FROM vouchers_claims WHERE batch_id = @batch_id";
+
+    /// <summary>A writer that wrote a group less than this long ago counts as busy and lingers.</summary>
+    private static readonly TimeSpan BusyWindow = TimeSpan.FromMilliseconds(10);
 
     private readonly NpgsqlDataSource dataSource;
     private readonly ClaimStoreOptions options;
@@ -231,24 +235,25 @@ public sealed partial class PostgresClaimStore : IClaimStore, IAsyncDisposable
     private async Task RunWriterAsync()
     {
         var group = new List<PendingAppend>(options.MaxBatchSize);
-        var lastGroup = 0;
+        var lastWrite = long.MinValue / 2;
         while (await queue.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
             Drain(group);
 
-            // Under load (the last group was not a lone append) wait a moment for more, so one commit carries more
-            // claims; a lone append at a quiet time is written at once.
-            if (lastGroup > 1 && group.Count < options.MaxBatchSize && options.Linger > TimeSpan.Zero)
+            // Busy (a group was written moments ago): wait a little for more appends, so one commit carries more
+            // claims. An append at a quiet time is written at once.
+            if (group.Count < options.MaxBatchSize && options.Linger > TimeSpan.Zero
+                && Stopwatch.GetElapsedTime(lastWrite) < BusyWindow)
             {
                 await Task.Delay(options.Linger).ConfigureAwait(false);
                 Drain(group);
             }
 
-            lastGroup = group.Count;
             if (group.Count > 0)
             {
                 await WriteGroupAsync(group).ConfigureAwait(false);
                 group.Clear();
+                lastWrite = Stopwatch.GetTimestamp();
             }
         }
     }
