@@ -2,7 +2,7 @@ namespace Vouchers.LoadTests.Scenarios;
 
 /// <summary>
 /// A tiny batch is exhausted in init; then new people storm it. Every answer must be 409 sold-out (anything else,
-/// above all a 200, is a failure), and it should be cheap: the batch grain refuses without writing anything.
+/// above all a 200, is a failure), and it should be cheap: the stock shard refuses from memory, without writing anything.
 /// </summary>
 public sealed class SoldOutStorm(VoucherApi api, ScenarioSettings settings)
 {
