@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -6,9 +7,10 @@ namespace Vouchers.Integration.Tests.Infrastructure;
 /// <summary>
 /// The real gateway, in-process, in cluster mode: with ConnectionStrings:Vouchers set it is an Orleans client
 /// that finds the silos through the PostgreSQL membership table. UseSetting (not app configuration) because
-/// Program reads the connection string before the host is built.
+/// Program reads the connection string before the host is built. With <paramref name="coHost"/> it hosts a
+/// cluster silo itself (Orleans:CoHost) on the silo and gateway ports of <paramref name="settings"/>.
 /// </summary>
-internal sealed class GatewayFactory(SiloSettings settings) : WebApplicationFactory<Program>
+internal sealed class GatewayFactory(SiloSettings settings, bool coHost = false) : WebApplicationFactory<Program>
 {
     /// <summary>Fixed, as in production: person keys must not change between gateway instances.</summary>
     public const string PersonKeySecret = "integration-tests-person-key-secret";
@@ -20,5 +22,11 @@ internal sealed class GatewayFactory(SiloSettings settings) : WebApplicationFact
         builder.UseSetting("Orleans:ServiceId", settings.ServiceId);
         builder.UseSetting("Demo:Enabled", "true");
         builder.UseSetting("Security:PersonKeySecret", PersonKeySecret);
+        if (coHost)
+        {
+            builder.UseSetting("Orleans:CoHost", "true");
+            builder.UseSetting("Orleans:SiloPort", settings.SiloPort.ToString(CultureInfo.InvariantCulture));
+            builder.UseSetting("Orleans:GatewayPort", settings.GatewayPort.ToString(CultureInfo.InvariantCulture));
+        }
     }
 }

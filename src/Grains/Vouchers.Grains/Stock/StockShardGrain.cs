@@ -40,7 +40,7 @@ internal sealed partial class StockShardGrain(
     private int available;
     private int issued;
     private int returned;
-    private Task? leasing;
+    private Task<int>? leasing;
     private DateTimeOffset dryUntil;
 
     private IBatchGrain Batch => GrainFactory.GetGrain<IBatchGrain>(batchId);
@@ -235,7 +235,10 @@ internal sealed partial class StockShardGrain(
             : null;
     }
 
-    /// <summary>Asks the batch for the next block, one request at a time; false while the batch has none to give.</summary>
+    /// <summary>
+    /// Asks the batch for the next block, one request at a time (claims waiting meanwhile share it); false when that
+    /// request got nothing (sold out or not active), so the waiting claims end instead of asking in a loop.
+    /// </summary>
     private async Task<bool> RefillAsync()
     {
         if (time.GetUtcNow() < dryUntil)
@@ -243,27 +246,31 @@ internal sealed partial class StockShardGrain(
             return false;
         }
 
-        leasing ??= LeaseAsync();
-        await leasing;
-        return available > 0 || time.GetUtcNow() >= dryUntil;
-    }
-
-    private async Task LeaseAsync()
-    {
+        var lease = leasing ??= LeaseAsync();
         try
         {
-            var lease = await Batch.LeaseAsync(index);
-            available += lease.Granted;
-            terms = lease.Terms ?? terms;
-            if (lease.Granted == 0)
-            {
-                dryUntil = time.GetUtcNow() + options.Value.SoldOutRecheck;
-            }
+            return await lease > 0;
         }
         finally
         {
-            leasing = null;
+            if (leasing == lease)
+            {
+                leasing = null;
+            }
         }
+    }
+
+    private async Task<int> LeaseAsync()
+    {
+        var lease = await Batch.LeaseAsync(index);
+        available += lease.Granted;
+        terms = lease.Terms ?? terms;
+        if (lease.Granted == 0)
+        {
+            dryUntil = time.GetUtcNow() + options.Value.SoldOutRecheck;
+        }
+
+        return lease.Granted;
     }
 
     private async Task<ClaimResult> RepeatAsync(string code, string channelId, string requestId, ClaimRequest request)
