@@ -41,6 +41,7 @@ internal sealed partial class StockShardGrain(
     private int issued;
     private int returned;
     private Task<int>? leasing;
+    private int lowWater;
     private DateTimeOffset dryUntil;
 
     private IBatchGrain Batch => GrainFactory.GetGrain<IBatchGrain>(batchId);
@@ -151,6 +152,7 @@ internal sealed partial class StockShardGrain(
         }
 
         available--;
+        PrefetchIfLow();
         var d = terms!.Definition;
         var now = time.GetUtcNow();
         for (var attempt = 0; attempt < MaxCodeAttempts; attempt++)
@@ -260,9 +262,45 @@ internal sealed partial class StockShardGrain(
         }
     }
 
+    /// <summary>
+    /// When the stock runs low, asks for the next block before it is gone, so claims rarely wait for a lease (a
+    /// durable batch write). Only one request is ever in flight; a claim that does run dry waits for that one.
+    /// </summary>
+    private void PrefetchIfLow()
+    {
+        if (available > lowWater || leasing is not null || time.GetUtcNow() < dryUntil)
+        {
+            return;
+        }
+
+        var lease = leasing = LeaseAsync();
+        _ = ForgetAsync(lease);
+
+        async Task ForgetAsync(Task<int> task)
+        {
+            try
+            {
+                await task;
+            }
+            catch (Exception ex)
+            {
+                LogPrefetchFailed(ex, batchId, index); // a claim that runs dry asks again
+            }
+            finally
+            {
+                if (leasing == task)
+                {
+                    leasing = null;
+                }
+            }
+        }
+    }
+
     private async Task<int> LeaseAsync()
     {
         var lease = await Batch.LeaseAsync(index);
+        // Prefetch again once a quarter of this block is left.
+        lowWater = lease.Granted / 4;
         available += lease.Granted;
         terms = lease.Terms ?? terms;
         if (lease.Granted == 0)
@@ -302,6 +340,9 @@ internal sealed partial class StockShardGrain(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Stock shard {BatchId}/{Index} holds {Leased} units on lease but {Live} live claims; it takes no new claims until it gets stock")]
     private partial void LogLeaseShort(string batchId, int index, int leased, int live);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stock shard {BatchId}/{Index} could not lease its next block ahead of time")]
+    private partial void LogPrefetchFailed(Exception exception, string batchId, int index);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Storing a claim through stock shard {BatchId}/{Index} failed; the shard rebuilds from the store")]
     private partial void LogAppendFailed(Exception exception, string batchId, int index);
