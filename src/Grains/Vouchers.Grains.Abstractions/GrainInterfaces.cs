@@ -33,7 +33,7 @@ public interface IBatchGrain : IGrainWithStringKey
     /// <summary>A stock shard activates: the batch's terms and the units it holds on lease. Read-only.</summary>
     [Alias("AttachShard"), AlwaysInterleave] Task<ShardAttachment> AttachShardAsync(int index);
 
-    /// <summary>A shard ran out of stock: grants it the next block (0 when sold out or not active), durably recorded first.</summary>
+    /// <summary>A shard runs out of stock: grants it the next block, durably recorded first, or says why not.</summary>
     [Alias("Lease")] Task<Lease> LeaseAsync(int index);
 
     /// <summary>A voucher of this batch was used (enrolled) before it expired.</summary>
@@ -69,8 +69,8 @@ public interface IStockShardGrain : IGrainWithStringKey
     /// <summary>The batch changed its definition or status.</summary>
     [Alias("Refresh")] Task RefreshAsync(StockTerms terms);
 
-    /// <summary>Gives every unreserved unit back to the batch (for a fair tail or a smaller quantity); returns how many.</summary>
-    [Alias("Surrender")] Task<int> SurrenderAsync();
+    /// <summary>Gives every unreserved unit back to the batch (for a fair tail or a smaller quantity).</summary>
+    [Alias("Surrender")] Task<Surrender> SurrenderAsync();
 
     [Alias("GetCounts")] Task<ShardCounts> GetCountsAsync();
 }

@@ -79,7 +79,7 @@ internal sealed partial class BatchGrain(
         if (definition.Quantity < LeasedTotal)
         {
             // Take back what the shards hold unreserved; what is left is claimed or being claimed right now.
-            await SweepAsync(except: null);
+            _ = await SweepAsync(except: null);
             if (definition.Quantity < LeasedTotal)
             {
                 await SaveAsync();
@@ -137,18 +137,25 @@ internal sealed partial class BatchGrain(
     {
         if (Definition is not { } d || state.State.Status != BatchStatus.Active)
         {
-            return new(0, Terms);
+            return new(0, Terms, Exhausted: true);
         }
 
         var pool = d.Quantity - LeasedTotal;
+        var unsettled = 0;
         if (pool <= 0)
         {
-            pool += await SweepAsync(except: index);
+            (var back, unsettled) = await SweepAsync(except: index);
+            pool += back;
         }
 
         if (pool <= 0)
         {
-            return new(0, Terms);
+            if (unsettled > 0)
+            {
+                await SaveAsync(); // the sweep may have taken units back from shards that were holding them
+            }
+
+            return new(0, Terms, Exhausted: unsettled == 0);
         }
 
         // Half of the pool spread over the shards, so blocks shrink towards the end and no shard sits on the tail.
@@ -179,11 +186,15 @@ internal sealed partial class BatchGrain(
 
     private IStockShardGrain Shard(int index) => GrainFactory.GetGrain<IStockShardGrain>(StockShards.KeyOf(Id, index));
 
-    /// <summary>Takes back the unreserved units of every shard but <paramref name="except"/>; returns how many came back.</summary>
-    private async Task<int> SweepAsync(int? except)
+    /// <summary>
+    /// Takes back the unreserved units of every shard but <paramref name="except"/>. Returns how many came back, and
+    /// how many are unsettled: reserved by claims still being stored, or granted to a shard that has not received
+    /// them yet (its own account is behind this record), or held by a shard that did not answer.
+    /// </summary>
+    private async Task<(int Back, int Unsettled)> SweepAsync(int? except)
     {
         var holders = state.State.Leased.Where(e => e.Value > 0 && e.Key != except).Select(e => e.Key).ToList();
-        var back = await Task.WhenAll(holders.Select(async i =>
+        var answers = await Task.WhenAll(holders.Select(async i =>
         {
             try
             {
@@ -192,15 +203,24 @@ internal sealed partial class BatchGrain(
             catch (Exception ex)
             {
                 LogSurrenderFailed(ex, Id, i);
-                return 0;
+                return null;
             }
         }));
+        int back = 0, unsettled = 0;
         for (var i = 0; i < holders.Count; i++)
         {
-            state.State.Leased[holders[i]] -= back[i];
+            if (answers[i] is not { } answer)
+            {
+                unsettled += state.State.Leased[holders[i]];
+                continue;
+            }
+
+            var leased = state.State.Leased[holders[i]] -= answer.Units;
+            back += answer.Units;
+            unsettled += answer.Reserved + Math.Max(0, leased - answer.Held);
         }
 
-        return back.Sum();
+        return (back, unsettled);
     }
 
     private async Task<BatchCommandResult> TransitionAsync(BatchStatus target, params BatchStatus[] from)

@@ -27,6 +27,11 @@ internal sealed partial class StockShardGrain(
 {
     private const int MaxCodeAttempts = 3;
 
+    /// <summary>At the very end of the stock, how often a claim asks again while units are still settling.</summary>
+    private const int MaxTailRetries = 25;
+
+    private static readonly TimeSpan TailRetryDelay = TimeSpan.FromMilliseconds(2);
+
     /// <summary>Unreturned claims taken through this shard, by person key.</summary>
     private readonly Dictionary<string, LiveClaim> live = new(StringComparer.Ordinal);
 
@@ -38,9 +43,15 @@ internal sealed partial class StockShardGrain(
     private int index;
     private StockTerms? terms;
     private int available;
+
+    /// <summary>Units received from the batch minus units given back (claimed ones included): the batch's record, seen from here.</summary>
+    private int held;
+
+    /// <summary>Units taken by claims whose rows are still being stored.</summary>
+    private int reserved;
     private int issued;
     private int returned;
-    private Task<int>? leasing;
+    private Task<Lease>? leasing;
     private int lowWater;
     private DateTimeOffset dryUntil;
 
@@ -65,6 +76,7 @@ internal sealed partial class StockShardGrain(
             }
         }
 
+        held = attachment.Leased;
         available = attachment.Leased - live.Count;
         if (available < 0)
         {
@@ -124,11 +136,12 @@ internal sealed partial class StockShardGrain(
         return Task.CompletedTask;
     }
 
-    public Task<int> SurrenderAsync()
+    public Task<Surrender> SurrenderAsync()
     {
         var units = available;
         available = 0;
-        return Task.FromResult(units);
+        held -= units;
+        return Task.FromResult(new Surrender(units, held, reserved));
     }
 
     public Task<ShardCounts> GetCountsAsync() =>
@@ -143,16 +156,35 @@ internal sealed partial class StockShardGrain(
             return refusal;
         }
 
-        while (available == 0)
+        for (var attempt = 0; available == 0; attempt++)
         {
-            if (!await RefillAsync())
+            var refill = await RefillAsync();
+            if (refill == Refill.Exhausted || (refill == Refill.Settling && attempt >= MaxTailRetries))
             {
                 return Refusal(request, onTargetedList) ?? new(ClaimOutcome.SoldOut);
+            }
+
+            if (refill == Refill.Settling)
+            {
+                await Task.Delay(TailRetryDelay);
             }
         }
 
         available--;
-        PrefetchIfLow();
+        reserved++;
+        try
+        {
+            PrefetchIfLow();
+            return await StoreAsync(request);
+        }
+        finally
+        {
+            reserved--;
+        }
+    }
+
+    private async Task<ClaimResult> StoreAsync(ClaimRequest request)
+    {
         var d = terms!.Definition;
         var now = time.GetUtcNow();
         for (var attempt = 0; attempt < MaxCodeAttempts; attempt++)
@@ -237,25 +269,33 @@ internal sealed partial class StockShardGrain(
             : null;
     }
 
-    /// <summary>
-    /// Asks the batch for the next block, one request at a time (claims waiting meanwhile share it); false when that
-    /// request got nothing (sold out or not active), so the waiting claims end instead of asking in a loop.
-    /// </summary>
-    private async Task<bool> RefillAsync()
+    private enum Refill
+    {
+        Granted,
+
+        /// <summary>Nothing granted, but units are still settling elsewhere (reserved, or on their way to a shard).</summary>
+        Settling,
+
+        Exhausted,
+    }
+
+    /// <summary>Asks the batch for the next block, one request at a time (claims waiting meanwhile share it).</summary>
+    private async Task<Refill> RefillAsync()
     {
         if (time.GetUtcNow() < dryUntil)
         {
-            return false;
+            return Refill.Exhausted;
         }
 
-        var lease = leasing ??= LeaseAsync();
+        var pendingLease = leasing ??= LeaseAsync();
         try
         {
-            return await lease > 0;
+            var lease = await pendingLease;
+            return lease.Granted > 0 ? Refill.Granted : lease.Exhausted ? Refill.Exhausted : Refill.Settling;
         }
         finally
         {
-            if (leasing == lease)
+            if (leasing == pendingLease)
             {
                 leasing = null;
             }
@@ -276,7 +316,7 @@ internal sealed partial class StockShardGrain(
         var lease = leasing = LeaseAsync();
         _ = ForgetAsync(lease);
 
-        async Task ForgetAsync(Task<int> task)
+        async Task ForgetAsync(Task<Lease> task)
         {
             try
             {
@@ -296,19 +336,20 @@ internal sealed partial class StockShardGrain(
         }
     }
 
-    private async Task<int> LeaseAsync()
+    private async Task<Lease> LeaseAsync()
     {
         var lease = await Batch.LeaseAsync(index);
         // Prefetch again once a quarter of this block is left.
         lowWater = lease.Granted / 4;
         available += lease.Granted;
+        held += lease.Granted;
         terms = lease.Terms ?? terms;
-        if (lease.Granted == 0)
+        if (lease.Exhausted)
         {
             dryUntil = time.GetUtcNow() + options.Value.SoldOutRecheck;
         }
 
-        return lease.Granted;
+        return lease;
     }
 
     private async Task<ClaimResult> RepeatAsync(string code, string channelId, string requestId, ClaimRequest request)
