@@ -93,9 +93,9 @@ internal sealed partial class StockShardGrain(
             await earlier;
         }
 
-        if (live.TryGetValue(person, out var held))
+        if (live.TryGetValue(person, out var mine))
         {
-            return await RepeatAsync(held.Code, held.ChannelId, held.RequestId, request);
+            return await RepeatAsync(mine.Code, mine.ChannelId, mine.RequestId, request);
         }
 
         var settled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -118,10 +118,10 @@ internal sealed partial class StockShardGrain(
             return false;
         }
 
-        if (live.TryGetValue(personKey, out var held) && held.Code == code)
+        if (live.TryGetValue(personKey, out var claim) && claim.Code == code)
         {
             live.Remove(personKey);
-            CountExpiry(held.ExpiresAt, -1);
+            CountExpiry(claim.ExpiresAt, -1);
         }
 
         returned++;
