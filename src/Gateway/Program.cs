@@ -20,6 +20,8 @@ builder.Services.AddSingleton<PersonKeys>();
 builder.Services.AddSingleton<PersonInput>();
 builder.Services.AddSingleton<DemoData>();
 builder.Services.AddSingleton<ClaimRouter>();
+builder.Services.AddOptions<VerificationOptions>().BindConfiguration(VerificationOptions.Section);
+builder.Services.AddSingleton<FailedLookupGuard>();
 builder.Services.AddHostedService<DemoSeeder>();
 builder.Services.AddMemoryCache();
 

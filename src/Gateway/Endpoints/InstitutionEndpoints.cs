@@ -32,22 +32,43 @@ public static class InstitutionEndpoints
         return group;
     }
 
-    private static async Task<Results<Ok<VerifyResponse>, ValidationProblem>> VerifyAsync(VerifyRequest body, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Results<Ok<VerifyResponse>, ValidationProblem, ProblemHttpResult>> VerifyAsync(
+        VerifyRequest body, ClaimsPrincipal user, IGrainFactory grains, FailedLookupGuard guard, HttpResponse response)
     {
         if (string.IsNullOrWhiteSpace(body.Code) || body.Code.Length > 64)
         {
             return Validation.Single("code", "The code is required (at most 64 characters).");
         }
 
+        var institution = user.ScopeOf();
+        if (guard.RefusedFor(institution) is { } wait)
+        {
+            var seconds = (int)Math.Ceiling(wait.TotalSeconds);
+            response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return ProblemTypes.Problem(StatusCodes.Status429TooManyRequests, ProblemTypes.TooManyFailedLookups,
+                "Too many codes that name no voucher were looked up; verifications resume after Retry-After.",
+                $"Retry after {seconds} s.");
+        }
+
         var code = VoucherCode.Normalize(body.Code)!;
+        VerifyResponse answer;
         if (!VoucherCode.IsWellFormed(code))
         {
             // A mistyped scan is caught by the check character before any lookup.
-            return TypedResults.Ok(new VerifyResponse(code, false, VerifyVerdict.Malformed, null));
+            answer = new VerifyResponse(code, false, VerifyVerdict.Malformed, null);
+        }
+        else
+        {
+            var result = await grains.GetGrain<IVoucherGrain>(code).VerifyAsync(institution);
+            answer = new VerifyResponse(code, result.Valid, result.Verdict, result.Voucher);
         }
 
-        var result = await grains.GetGrain<IVoucherGrain>(code).VerifyAsync(user.ScopeOf());
-        return TypedResults.Ok(new VerifyResponse(code, result.Valid, result.Verdict, result.Voucher));
+        if (answer.Verdict is VerifyVerdict.Unknown or VerifyVerdict.Malformed)
+        {
+            await guard.RecordFailureAsync(institution);
+        }
+
+        return TypedResults.Ok(answer);
     }
 
     private static async Task<Results<Ok<VoucherView>, ValidationProblem, ProblemHttpResult>> UseAsync(string code, ClaimsPrincipal user, IGrainFactory grains)

@@ -20,6 +20,7 @@ public static class ProblemTypes
     public const string VoucherRejected = Prefix + "voucher-rejected";
     public const string Forbidden = Prefix + "forbidden";
     public const string Unavailable = Prefix + "unavailable";
+    public const string TooManyFailedLookups = Prefix + "too-many-failed-lookups";
 
     public static ProblemHttpResult Problem(int status, string type, string title, string? detail = null, IDictionary<string, object?>? extensions = null) =>
         TypedResults.Problem(detail, statusCode: status, title: title, type: type, extensions: extensions);

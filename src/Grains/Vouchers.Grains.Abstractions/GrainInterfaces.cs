@@ -122,6 +122,17 @@ public interface IVoucherGrain : IGrainWithStringKey
     [Alias("Redeem")] Task<VoucherCommandResult> RedeemAsync(string applicationId);
 }
 
+/// <summary>
+/// Counts an institution's failed lookups (codes that name no voucher) across the cluster, so guessing codes is
+/// throttled wherever the guesses come in. Key: the institution id. Memory only: a restart forgives.
+/// </summary>
+[Alias("IFailedLookupGuardGrain")]
+public interface IFailedLookupGuardGrain : IGrainWithStringKey
+{
+    /// <summary>Counts one failed lookup; returns until when the institution is refused, or null while it is within the limit.</summary>
+    [Alias("Record")] Task<DateTimeOffset?> RecordAsync(int limit, TimeSpan window);
+}
+
 /// <summary>An institution's subsidy application (补贴申请) for vouchers of one batch. Key: the application id.</summary>
 [Alias("ISubsidyApplicationGrain")]
 public interface ISubsidyApplicationGrain : IGrainWithStringKey
