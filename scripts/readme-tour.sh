@@ -35,7 +35,7 @@ expect 'urn:vouchers:problem:already-claimed' "a second claim of the batch is re
 expect 'voucher.png' "the QR code is saved"
 expect '"valid":true,"verdict":"valid"' "the institution verifies the code"
 expect '"status":"used"' "the institution enrols the holder"
-expect '"verdict":"malformed"' "a mistyped scan is caught by the check character"
+expect '"valid":false,"verdict":"unknown"' "a mistyped scan answers like a code never issued"
 expect '"status":"disbursed"' "HR disburses the subsidy"
 expect '"valid":false,"verdict":"redeemed"' "a redeemed code never verifies again"
 expect '"redeemed":1' "the batch counters show the redemption"

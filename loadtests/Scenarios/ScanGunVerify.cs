@@ -72,7 +72,7 @@ public sealed class ScanGunVerify(VoucherApi api, ScenarioSettings settings)
         categories.Add(new Category("used", "alreadyUsed", used.Take(usedCount).ToList(), 15));
         categories.Add(new Category("redeemed", "redeemed", toRedeem, 10));
         categories.Add(new Category("unknown", "unknown", unknown, 20));
-        categories.Add(new Category("mistyped", "malformed", valid.Select(c => VoucherCodes.Mistype(c, random)).ToList(), 5));
+        categories.Add(new Category("mistyped", "unknown", valid.Select(c => VoucherCodes.Mistype(c, random)).ToList(), 5));
         context.Log($"batch {batchId}: {valid.Count} valid, {usedCount} used, {toRedeem.Count} redeemed, {unknown.Count} never-issued codes");
     }
 

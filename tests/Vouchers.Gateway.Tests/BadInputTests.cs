@@ -236,15 +236,30 @@ public sealed class BadInputTests(GatewayFactory gateway) : IClassFixture<Gatewa
     }
 
     [Fact]
-    public async Task VerifyOfACodeWithAWrongCheckCharacterSaysMalformed()
+    public async Task VerifyOfACodeWithAWrongCheckCharacterAnswersExactlyLikeACodeNeverIssued()
     {
-        var code = Api.CodeWithWrongCheckCharacter();
+        var mistyped = Api.CodeWithWrongCheckCharacter();
+        var neverIssued = Domain.VoucherCode.New();
 
-        var verdict = await institution.VerifyAsync(code);
+        var a = await institution.PostAsJsonAsync("/api/v1/institution/verifications", new VerifyRequest(mistyped));
+        var b = await institution.PostAsJsonAsync("/api/v1/institution/verifications", new VerifyRequest(neverIssued));
+
+        // The same status, headers of the same kind and the same body but for the code itself: no oracle.
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (a.StatusCode, b.StatusCode));
+        var bodyA = (await a.Content.ReadAsStringAsync()).Replace(mistyped, "CODE", StringComparison.Ordinal);
+        var bodyB = (await b.Content.ReadAsStringAsync()).Replace(neverIssued, "CODE", StringComparison.Ordinal);
+        Assert.Equal(bodyB, bodyA);
+        Assert.Contains("\"verdict\":\"unknown\"", bodyA, StringComparison.Ordinal);
+        Assert.Equal(b.Content.Headers.ContentType, a.Content.Headers.ContentType);
+    }
+
+    [Fact]
+    public async Task VerifyOfSomethingThatIsNoCodeAtAllSaysMalformed()
+    {
+        var verdict = await institution.VerifyAsync("NOT-A-VOUCHER");
 
         Assert.False(verdict.Valid);
         Assert.Equal(VerifyVerdict.Malformed, verdict.Verdict);
-        Assert.Equal(code, verdict.Code);
         Assert.Null(verdict.Voucher);
     }
 

@@ -28,10 +28,15 @@ public static class InstitutionEndpoints
         }
 
         var code = VoucherCode.Normalize(body.Code)!;
+        if (!VoucherCode.HasCodeShape(code))
+        {
+            return TypedResults.Ok(new VerifyResponse(code, false, VerifyVerdict.Malformed, null));
+        }
+
         if (!VoucherCode.IsWellFormed(code))
         {
-            // A mistyped scan is caught by the check character before any lookup.
-            return TypedResults.Ok(new VerifyResponse(code, false, VerifyVerdict.Malformed, null));
+            // As the engine does: a wrong check character answers like a code never issued.
+            return TypedResults.Ok(new VerifyResponse(code, false, VerifyVerdict.Unknown, null));
         }
 
         var result = await claims.VerifyAsync(code, user.ScopeOf(), time.GetUtcNow());

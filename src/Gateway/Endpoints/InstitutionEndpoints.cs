@@ -52,10 +52,15 @@ public static class InstitutionEndpoints
 
         var code = VoucherCode.Normalize(body.Code)!;
         VerifyResponse answer;
-        if (!VoucherCode.IsWellFormed(code))
+        if (!VoucherCode.HasCodeShape(code))
         {
-            // A mistyped scan is caught by the check character before any lookup.
             answer = new VerifyResponse(code, false, VerifyVerdict.Malformed, null);
+        }
+        else if (!VoucherCode.IsWellFormed(code))
+        {
+            // A wrong check character is answered exactly like a code never issued, so answers reveal nothing a
+            // guesser could not compute; the check still spares the lookup.
+            answer = new VerifyResponse(code, false, VerifyVerdict.Unknown, null);
         }
         else
         {
