@@ -235,7 +235,7 @@ public sealed partial class PostgresClaimStore : IClaimStore, IAsyncDisposable
     private async Task RunWriterAsync()
     {
         var group = new List<PendingAppend>(options.MaxBatchSize);
-        var lastWrite = long.MinValue / 2;
+        long? lastWrite = null;
         while (await queue.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
             Drain(group);
@@ -243,7 +243,7 @@ public sealed partial class PostgresClaimStore : IClaimStore, IAsyncDisposable
             // Busy (a group was written moments ago): wait a little for more appends, so one commit carries more
             // claims. An append at a quiet time is written at once.
             if (group.Count < options.MaxBatchSize && options.Linger > TimeSpan.Zero
-                && Stopwatch.GetElapsedTime(lastWrite) < BusyWindow)
+                && lastWrite is { } last && Stopwatch.GetElapsedTime(last) < BusyWindow)
             {
                 await Task.Delay(options.Linger).ConfigureAwait(false);
                 Drain(group);

@@ -141,21 +141,19 @@ internal sealed partial class BatchGrain(
         }
 
         var pool = d.Quantity - LeasedTotal;
-        var unsettled = 0;
         if (pool <= 0)
         {
-            (var back, unsettled) = await SweepAsync(except: index);
+            var (back, unsettled) = await SweepAsync(except: index);
             pool += back;
-        }
-
-        if (pool <= 0)
-        {
-            if (unsettled > 0)
+            if (pool <= 0)
             {
-                await SaveAsync(); // the sweep may have taken units back from shards that were holding them
-            }
+                if (back > 0)
+                {
+                    await SaveAsync(); // the lease record changed; when nothing came back there is nothing to write
+                }
 
-            return new(0, Terms, Exhausted: unsettled == 0);
+                return new(0, Terms, Exhausted: unsettled == 0);
+            }
         }
 
         // Half of the pool spread over the shards, so blocks shrink towards the end and no shard sits on the tail.

@@ -49,7 +49,6 @@ internal sealed partial class StockShardGrain(
 
     /// <summary>Units taken by claims whose rows are still being stored.</summary>
     private int reserved;
-    private int issued;
     private int returned;
     private Task<Lease>? leasing;
     private int lowWater;
@@ -64,7 +63,6 @@ internal sealed partial class StockShardGrain(
         terms = attachment.Terms;
         foreach (var claim in await store.LoadShardAsync(batchId, index, cancellationToken))
         {
-            issued++;
             if (claim.Returned)
             {
                 returned++;
@@ -145,7 +143,7 @@ internal sealed partial class StockShardGrain(
     }
 
     public Task<ShardCounts> GetCountsAsync() =>
-        Task.FromResult(new ShardCounts(issued, returned, available, liveByExpiry.ToImmutableDictionary()));
+        Task.FromResult(new ShardCounts(live.Count + returned, returned, available, liveByExpiry.ToImmutableDictionary()));
 
     private async Task<ClaimResult> ClaimNewAsync(ClaimRequest request)
     {
@@ -214,7 +212,6 @@ internal sealed partial class StockShardGrain(
                 case AppendOutcome.Stored:
                     live[request.PersonKey] = new(claim.Code, claim.ChannelId, claim.RequestId, claim.ExpiresAt);
                     CountExpiry(claim.ExpiresAt, +1);
-                    issued++;
                     return new(ClaimOutcome.Claimed, ViewOf(claim));
                 case AppendOutcome.PersonHasLiveClaim:
                     // A live claim taken through another shard (the batch was sharded differently then).

@@ -74,11 +74,6 @@ internal sealed partial class VoucherGrain(
         await shard.ReturnAsync(issue.PersonKey, Code, now); // false only when an earlier attempt got that far
         state.State.Status = VoucherStatus.Returned;
         state.State.ClosedAt = now;
-        if (state.RecordExists)
-        {
-            await state.WriteStateAsync();
-        }
-
         return Done();
     }
 
