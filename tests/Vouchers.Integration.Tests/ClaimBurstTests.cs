@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Net;
 using Vouchers.Integration.Tests.Infrastructure;
 
 namespace Vouchers.Integration.Tests;
@@ -32,14 +30,14 @@ public sealed class ClaimBurstTests : IAsyncLifetime
         requests.AddRange(Enumerable.Range(0, secondClaims).Select(_ => random.Next(1, people + 1)).Select(n => (n, $"second-{n}-{Guid.NewGuid():N}")));
         random.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(requests));
 
-        var burst = await Burst.RunAsync(api, batchId, requests, concurrency: 256);
+        var burst = await ClaimBurst.RunAsync(api, batchId, requests, concurrency: 256);
 
         Assert.Empty(burst.Unexpected);
         var codes = burst.Acknowledged.Values.Distinct().ToList();
         Assert.Equal(Math.Min(quantity, people), codes.Count);
         Assert.Equal(codes.Count, burst.Acknowledged.Count); // one code per person, whatever they retried
 
-        var stored = await StoredAsync(batchId);
+        var stored = await StoredClaims.ReadAsync(cluster.Database, batchId);
         Assert.Equal(quantity, stored.Live);
         Assert.Equal(quantity, stored.DistinctPeople);
         Assert.Equal(codes.Order(), stored.Codes.Order());
@@ -60,7 +58,7 @@ public sealed class ClaimBurstTests : IAsyncLifetime
         var requests = Enumerable.Range(1, people).Select(n => (Person: n, RequestId: $"crash-{n}")).ToList();
 
         var killed = false;
-        var burst = await Burst.RunAsync(api, batchId, requests, concurrency: 64, afterEach: acknowledged =>
+        var burst = await ClaimBurst.RunAsync(api, batchId, requests, concurrency: 64, afterEach: acknowledged =>
         {
             if (acknowledged >= 1_000 && !killed)
             {
@@ -75,7 +73,7 @@ public sealed class ClaimBurstTests : IAsyncLifetime
         await cluster.WaitUntilReadyAsync(gateway);
 
         // Every acknowledged claim survived and verifies; nothing is claimed twice; the counters add up.
-        var stored = await StoredAsync(batchId);
+        var stored = await StoredClaims.ReadAsync(cluster.Database, batchId);
         Assert.Subset(stored.Codes.ToHashSet(), burst.Acknowledged.Values.ToHashSet());
         Assert.Equal(stored.Live, stored.DistinctPeople);
         var verdicts = await Task.WhenAll(burst.Acknowledged.Values.Select(api.VerifyAsync));
@@ -86,14 +84,14 @@ public sealed class ClaimBurstTests : IAsyncLifetime
 
         // The channels retry every request that got no answer: each acknowledged person gets the same voucher back,
         // and the whole quantity can still be claimed, so no unit reserved at the crash stayed lost.
-        var retry = await Burst.RunAsync(api, batchId, requests, concurrency: 64);
+        var retry = await ClaimBurst.RunAsync(api, batchId, requests, concurrency: 64);
         Assert.Empty(retry.Unexpected);
         foreach (var (person, code) in burst.Acknowledged)
         {
             Assert.Equal(code, retry.Acknowledged[person]);
         }
 
-        stored = await StoredAsync(batchId);
+        stored = await StoredClaims.ReadAsync(cluster.Database, batchId);
         Assert.Equal(quantity, stored.Live);
         Assert.Equal(quantity, stored.DistinctPeople);
         Assert.Equal(retry.Acknowledged.Values.Order(), stored.Codes.Order());
@@ -110,17 +108,17 @@ public sealed class ClaimBurstTests : IAsyncLifetime
         using var api = new VoucherApi(gateway);
         var batchId = await api.CreateActiveBatchAsync(quantity);
 
-        var first = await Burst.RunAsync(api, batchId, [.. Enumerable.Range(1, 800).Select(n => (n, $"r-{n}"))], concurrency: 64);
+        var first = await ClaimBurst.RunAsync(api, batchId, [.. Enumerable.Range(1, 800).Select(n => (n, $"r-{n}"))], concurrency: 64);
         Assert.Equal(800, first.Acknowledged.Count);
 
         // The rest of the people claim while 200 holders return their vouchers.
-        var rest = Burst.RunAsync(api, batchId, [.. Enumerable.Range(801, people - 800).Select(n => (n, $"r-{n}"))], concurrency: 64);
+        var rest = ClaimBurst.RunAsync(api, batchId, [.. Enumerable.Range(801, people - 800).Select(n => (n, $"r-{n}"))], concurrency: 64);
         var returned = first.Acknowledged.Take(returns).ToList();
         await Task.WhenAll(returned.Select(r => api.ReturnAsync(Person.Number(r.Key), r.Value)));
         var second = await rest;
         Assert.Empty(second.Unexpected);
 
-        var stored = await StoredAsync(batchId);
+        var stored = await StoredClaims.ReadAsync(cluster.Database, batchId);
         Assert.Equal(quantity, stored.Live); // demand exceeded stock, so every returned unit was claimed again
         Assert.Equal(quantity + returns, stored.Total);
         Assert.Equal(stored.Live, stored.DistinctPeople);
@@ -129,85 +127,4 @@ public sealed class ClaimBurstTests : IAsyncLifetime
         var verdicts = await Task.WhenAll(returned.Select(r => api.VerifyAsync(r.Value)));
         Assert.All(verdicts, v => Assert.Equal("returned", v.Verdict));
     });
-
-    private async Task<StoredClaims> StoredAsync(string batchId)
-    {
-        var rows = await cluster.Database.ListAsync(
-            "SELECT code, person_key, returned_at IS NOT NULL FROM vouchers_claims WHERE batch_id = @batch",
-            r => (Code: r.GetString(0), Person: r.GetString(1), Returned: r.GetBoolean(2)),
-            ("batch", batchId));
-        var live = rows.Where(r => !r.Returned).ToList();
-        return new(rows.Count, live.Count, live.Select(r => r.Person).Distinct().Count(), [.. live.Select(r => r.Code)]);
-    }
-
-    private sealed record StoredClaims(int Total, int Live, int DistinctPeople, List<string> Codes);
-
-    /// <summary>Sends claims with bounded concurrency and sorts the answers.</summary>
-    private sealed class Burst
-    {
-        /// <summary>Person number → the code acknowledged with 200 (a first claim or a replay).</summary>
-        public ConcurrentDictionary<int, string> Acknowledged { get; } = new();
-
-        /// <summary>Answers no claim may get: a 5xx other than 503, an acknowledged person getting a second code.</summary>
-        public ConcurrentBag<string> Unexpected { get; } = [];
-
-        public static async Task<Burst> RunAsync(
-            VoucherApi api, string batchId, IReadOnlyList<(int Person, string RequestId)> requests, int concurrency, Action<int>? afterEach = null)
-        {
-            var burst = new Burst();
-            var next = -1;
-            var gate = new Lock();
-            await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
-            {
-                int i;
-                while ((i = Interlocked.Increment(ref next)) < requests.Count)
-                {
-                    var (n, requestId) = requests[i];
-                    await burst.ClaimAsync(api, batchId, n, requestId);
-                    if (afterEach is not null)
-                    {
-                        lock (gate)
-                        {
-                            afterEach(burst.Acknowledged.Count);
-                        }
-                    }
-                }
-            }));
-            return burst;
-        }
-
-        private async Task ClaimAsync(VoucherApi api, string batchId, int n, string requestId)
-        {
-            HttpResponseMessage response;
-            try
-            {
-                response = await api.PostClaimAsync(Person.Number(n), requestId, batchId);
-            }
-            catch (HttpRequestException)
-            {
-                return; // no answer: not acknowledged
-            }
-
-            using (response)
-            {
-                switch (response.StatusCode)
-                {
-                    case HttpStatusCode.OK:
-                        var code = (await VoucherApi.ReadAsync<VoucherDto>(response, HttpStatusCode.OK)).Code;
-                        var held = Acknowledged.GetOrAdd(n, code);
-                        if (held != code)
-                        {
-                            Unexpected.Add($"person {n} was acknowledged {held} and then {code}");
-                        }
-
-                        break;
-                    case HttpStatusCode.Conflict or HttpStatusCode.ServiceUnavailable:
-                        break; // sold out / already claimed / refused while the engine was unavailable
-                    default:
-                        Unexpected.Add($"person {n}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-                        break;
-                }
-            }
-        }
-    }
 }

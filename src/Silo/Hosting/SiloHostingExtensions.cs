@@ -66,6 +66,8 @@ public static class SiloHostingExtensions
                     o.Invariant = VoucherClusterOptions.AdoInvariant;
                     o.ConnectionString = connectionString;
                 });
+            silo.Services.TranslateGrainStorageFaults(StorageNames.Vouchers);
+            silo.Services.TranslateGrainStorageFaults("PubSubStore");
             silo.Services.Configure<ClaimStoreOptions>(configuration.GetSection(ClaimStoreOptions.Section));
             silo.Services.TryAddSingleton(sp =>
             {
@@ -82,6 +84,7 @@ public static class SiloHostingExtensions
                 sp.GetRequiredService<ILogger<PostgresClaimStore>>()));
         }
 
+        silo.AddIncomingGrainCallFilter<StorageFaultFilter>();
         silo.AddMemoryStreams(StreamProvider);
         return silo;
     }

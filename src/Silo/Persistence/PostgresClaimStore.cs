@@ -1,8 +1,10 @@
+using System.Data.Common;
 using System.Diagnostics;
 using System.Collections.Immutable;
 using System.Threading.Channels;
 using Npgsql;
 using Vouchers.Grains.Claims;
+using Vouchers.Silo.Hosting;
 
 namespace Vouchers.Silo.Persistence;
 
@@ -124,7 +126,7 @@ public sealed partial class PostgresClaimStore : IClaimStore, IAsyncDisposable
         return cancellationToken.CanBeCanceled ? pending.WaitAsync(cancellationToken) : pending.Task;
     }
 
-    public async Task<StoredClaim?> GetAsync(string code, CancellationToken cancellationToken = default)
+    private async Task<StoredClaim?> GetCoreAsync(string code, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(GetSql);
         command.Parameters.AddWithValue("code", code);
@@ -132,7 +134,7 @@ public sealed partial class PostgresClaimStore : IClaimStore, IAsyncDisposable
         return claims.Count == 0 ? null : claims[0];
     }
 
-    public async Task<StoredClaim?> FindLiveAsync(string batchId, string personKey, CancellationToken cancellationToken = default)
+    private async Task<StoredClaim?> FindLiveCoreAsync(string batchId, string personKey, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(FindLiveSql);
         command.Parameters.AddWithValue("batch_id", batchId);
@@ -141,14 +143,14 @@ public sealed partial class PostgresClaimStore : IClaimStore, IAsyncDisposable
         return claims.Count == 0 ? null : claims[0];
     }
 
-    public async Task<IReadOnlyList<StoredClaim>> ListByPersonAsync(string personKey, CancellationToken cancellationToken = default)
+    private async Task<IReadOnlyList<StoredClaim>> ListByPersonCoreAsync(string personKey, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(ListByPersonSql);
         command.Parameters.AddWithValue("person_key", personKey);
         return await ReadClaimsAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlyList<ShardClaim>> LoadShardAsync(string batchId, int shard, CancellationToken cancellationToken = default)
+    private async Task<IReadOnlyList<ShardClaim>> LoadShardCoreAsync(string batchId, int shard, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(LoadShardSql);
         command.Parameters.AddWithValue("batch_id", batchId);
@@ -165,7 +167,7 @@ public sealed partial class PostgresClaimStore : IClaimStore, IAsyncDisposable
         return claims;
     }
 
-    public async Task<bool> MarkReturnedAsync(string code, DateTimeOffset at, CancellationToken cancellationToken = default)
+    private async Task<bool> MarkReturnedCoreAsync(string code, DateTimeOffset at, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(MarkReturnedSql);
         command.Parameters.AddWithValue("code", code);
@@ -173,13 +175,47 @@ public sealed partial class PostgresClaimStore : IClaimStore, IAsyncDisposable
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
-    public async Task<ClaimCounts> CountAsync(string batchId, CancellationToken cancellationToken = default)
+    private async Task<ClaimCounts> CountCoreAsync(string batchId, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(CountSql);
         command.Parameters.AddWithValue("batch_id", batchId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         return new ClaimCounts(reader.GetInt32(0), reader.GetInt32(1));
+    }
+
+    public Task<StoredClaim?> GetAsync(string code, CancellationToken cancellationToken = default) =>
+        TranslatedAsync(nameof(GetAsync), () => GetCoreAsync(code, cancellationToken));
+
+    public Task<StoredClaim?> FindLiveAsync(string batchId, string personKey, CancellationToken cancellationToken = default) =>
+        TranslatedAsync(nameof(FindLiveAsync), () => FindLiveCoreAsync(batchId, personKey, cancellationToken));
+
+    public Task<IReadOnlyList<StoredClaim>> ListByPersonAsync(string personKey, CancellationToken cancellationToken = default) =>
+        TranslatedAsync(nameof(ListByPersonAsync), () => ListByPersonCoreAsync(personKey, cancellationToken));
+
+    public Task<IReadOnlyList<ShardClaim>> LoadShardAsync(string batchId, int shard, CancellationToken cancellationToken = default) =>
+        TranslatedAsync(nameof(LoadShardAsync), () => LoadShardCoreAsync(batchId, shard, cancellationToken));
+
+    public Task<bool> MarkReturnedAsync(string code, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        TranslatedAsync(nameof(MarkReturnedAsync), () => MarkReturnedCoreAsync(code, at, cancellationToken));
+
+    public Task<ClaimCounts> CountAsync(string batchId, CancellationToken cancellationToken = default) =>
+        TranslatedAsync(nameof(CountAsync), () => CountCoreAsync(batchId, cancellationToken));
+
+    /// <summary>
+    /// Reads fail with <see cref="Vouchers.Contracts.StorageUnavailableException"/> when the database does (a driver exception cannot
+    /// reach the caller of the grain that asked, often during its activation, where no call filter sees it).
+    /// </summary>
+    private async Task<T> TranslatedAsync<T>(string during, Func<Task<T>> read)
+    {
+        try
+        {
+            return await read().ConfigureAwait(false);
+        }
+        catch (DbException exception)
+        {
+            throw StorageFaults.Translate(logger, exception, exception, during);
+        }
     }
 
     /// <summary>Stops taking appends, lets the writers write everything already queued, then returns.</summary>

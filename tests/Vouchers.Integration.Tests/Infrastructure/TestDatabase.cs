@@ -20,9 +20,10 @@ internal sealed class TestDatabase : IAsyncDisposable
 
     public string ConnectionString { get; }
 
-    public static async Task<TestDatabase> CreateAsync()
+    /// <summary>Creates the database on <paramref name="server"/>, by default the server scripts/test.sh started.</summary>
+    public static async Task<TestDatabase> CreateAsync(string? server = null)
     {
-        var server = TestEnvironment.ServerConnectionString;
+        server ??= TestEnvironment.ServerConnectionString;
         var database = new TestDatabase(server, "vouchers_it_" + Guid.NewGuid().ToString("N")[..16]);
         await using var connection = new NpgsqlConnection(server);
         await connection.OpenAsync();

@@ -31,10 +31,13 @@ internal sealed class VoucherCluster : IAsyncDisposable
 
     public SiloProcess? Silo { get; private set; }
 
-    /// <summary>Creates and migrates a database, then starts one silo and waits until it is Active.</summary>
-    public static async Task<VoucherCluster> StartAsync()
+    /// <summary>
+    /// Creates and migrates a database (on <paramref name="server"/>, by default the one scripts/test.sh started), then
+    /// starts one silo and waits until it is Active.
+    /// </summary>
+    public static async Task<VoucherCluster> StartAsync(string? server = null)
     {
-        var database = await TestDatabase.CreateAsync();
+        var database = await TestDatabase.CreateAsync(server);
         var id = "it-" + Guid.NewGuid().ToString("N")[..12];
         var siloPort = TestEnvironment.FreePort();
         var gatewayPort = TestEnvironment.FreePort(siloPort);

@@ -1,0 +1,85 @@
+using Vouchers.Integration.Tests.Infrastructure;
+
+namespace Vouchers.Integration.Tests;
+
+/// <summary>
+/// A claim is acknowledged only after its row is committed: the database server itself is killed (SIGKILL to every
+/// PostgreSQL process at once) in the middle of a burst, and every claim answered 200 before that must be there
+/// after crash recovery. A silo crash cannot show this, since a statement already sent commits without the silo.
+/// </summary>
+public sealed class DatabaseCrashTests : IAsyncLifetime
+{
+    private PostgresServer server = null!;
+    private VoucherCluster cluster = null!;
+
+    public async Task InitializeAsync()
+    {
+        server = await PostgresServer.CreateAsync();
+        cluster = await VoucherCluster.StartAsync(server.ConnectionString);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await cluster.DisposeAsync();
+        await server.DisposeAsync();
+    }
+
+    [Fact]
+    public Task KillingTheDatabaseMidBurstLosesNoAcknowledgedClaimAndTheWholeQuantityStaysClaimable() => cluster.RunAsync(async () =>
+    {
+        const int quantity = 3_000, people = 4_000;
+        var gateway = cluster.CreateGateway();
+        await cluster.WaitUntilReadyAsync(gateway);
+        using var api = new VoucherApi(gateway);
+        var batchId = await api.CreateActiveBatchAsync(quantity);
+        var requests = Enumerable.Range(1, people).Select(n => (Person: n, RequestId: $"db-crash-{n}")).ToList();
+
+        // At the 1,000th acknowledgement the server dies with claims in flight; it comes back a few seconds later
+        // while the burst goes on, so claims fail during the outage and succeed again after it.
+        Task? outage = null;
+        var burst = await ClaimBurst.RunAsync(api, batchId, requests, concurrency: 64, afterEach: acknowledged =>
+        {
+            if (acknowledged >= 1_000 && outage is null)
+            {
+                outage = CrashAndRecoverAsync();
+            }
+        });
+        Assert.NotNull(outage);
+        await outage;
+        Assert.True(burst.Unexpected.IsEmpty, string.Join("\n", burst.Unexpected.Take(3)));
+        await cluster.WaitUntilReadyAsync(gateway);
+
+        // Every acknowledged claim is stored and verifies; nothing is claimed twice; the counters add up.
+        var stored = await StoredClaims.ReadAsync(cluster.Database, batchId);
+        var missing = burst.Acknowledged.Values.Except(stored.Codes).ToList();
+        Assert.True(missing.Count == 0, $"{missing.Count} acknowledged claims are not stored after the crash, e.g. {string.Join(", ", missing.Take(5))}");
+        Assert.Equal(stored.Live, stored.DistinctPeople);
+        var verdicts = await Task.WhenAll(burst.Acknowledged.Values.Select(api.VerifyAsync));
+        Assert.All(verdicts, v => Assert.True(v.Valid, $"{v.Code}: {v.Verdict}"));
+        var counters = (await api.BatchAsync(batchId)).Counters;
+        Assert.Equal(stored.Live, counters.Claimed);
+        Assert.Equal(quantity, counters.Claimed + counters.Remaining);
+
+        // The channels retry what got no answer: everyone acknowledged gets the same voucher back, and the whole
+        // quantity can be claimed, so no unit reserved when the server died stayed lost.
+        var retry = await ClaimBurst.RunAsync(api, batchId, requests, concurrency: 64);
+        Assert.Empty(retry.Unexpected);
+        foreach (var (person, code) in burst.Acknowledged)
+        {
+            Assert.Equal(code, retry.Acknowledged[person]);
+        }
+
+        stored = await StoredClaims.ReadAsync(cluster.Database, batchId);
+        Assert.Equal((quantity, quantity), (stored.Live, stored.DistinctPeople));
+        Assert.Equal(retry.Acknowledged.Values.Order(), stored.Codes.Order());
+        counters = (await api.BatchAsync(batchId)).Counters;
+        Assert.Equal((quantity, 0), (counters.Claimed, counters.Remaining));
+    });
+
+    private async Task CrashAndRecoverAsync()
+    {
+        await server.KillAsync();
+        await Task.Delay(TimeSpan.FromSeconds(3)); // an outage long enough for claims to fail against it
+        await server.StartAsync();
+    }
+}

@@ -1,0 +1,87 @@
+using System.Collections.Concurrent;
+using System.Net;
+
+namespace Vouchers.Integration.Tests.Infrastructure;
+
+/// <summary>Sends claims with bounded concurrency and sorts the answers.</summary>
+internal sealed class ClaimBurst
+{
+    /// <summary>Person number → the code acknowledged with 200 (a first claim or a replay).</summary>
+    public ConcurrentDictionary<int, string> Acknowledged { get; } = new();
+
+    /// <summary>Answers no claim may get: a 5xx other than 503, an acknowledged person getting a second code.</summary>
+    public ConcurrentBag<string> Unexpected { get; } = [];
+
+    public static async Task<ClaimBurst> RunAsync(
+        VoucherApi api, string batchId, IReadOnlyList<(int Person, string RequestId)> requests, int concurrency, Action<int>? afterEach = null)
+    {
+        var burst = new ClaimBurst();
+        var next = -1;
+        var gate = new Lock();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < requests.Count)
+            {
+                var (n, requestId) = requests[i];
+                await burst.ClaimAsync(api, batchId, n, requestId);
+                if (afterEach is not null)
+                {
+                    lock (gate)
+                    {
+                        afterEach(burst.Acknowledged.Count);
+                    }
+                }
+            }
+        }));
+        return burst;
+    }
+
+    private async Task ClaimAsync(VoucherApi api, string batchId, int n, string requestId)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await api.PostClaimAsync(Person.Number(n), requestId, batchId);
+        }
+        catch (HttpRequestException)
+        {
+            return; // no answer: not acknowledged
+        }
+
+        using (response)
+        {
+            switch (response.StatusCode)
+            {
+                case HttpStatusCode.OK:
+                    var code = (await VoucherApi.ReadAsync<VoucherDto>(response, HttpStatusCode.OK)).Code;
+                    var held = Acknowledged.GetOrAdd(n, code);
+                    if (held != code)
+                    {
+                        Unexpected.Add($"person {n} was acknowledged {held} and then {code}");
+                    }
+
+                    break;
+                case HttpStatusCode.Conflict or HttpStatusCode.ServiceUnavailable:
+                    break; // sold out / already claimed / refused while the engine was unavailable
+                default:
+                    Unexpected.Add($"person {n}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                    break;
+            }
+        }
+    }
+}
+
+/// <summary>The claims of one batch as stored in vouchers_claims.</summary>
+internal sealed record StoredClaims(int Total, int Live, int DistinctPeople, List<string> Codes)
+{
+    public static async Task<StoredClaims> ReadAsync(TestDatabase database, string batchId)
+    {
+        var rows = await database.ListAsync(
+            "SELECT code, person_key, returned_at IS NOT NULL FROM vouchers_claims WHERE batch_id = @batch",
+            r => (Code: r.GetString(0), Person: r.GetString(1), Returned: r.GetBoolean(2)),
+            ("batch", batchId));
+        var live = rows.Where(r => !r.Returned).ToList();
+        return new(rows.Count, live.Count, live.Select(r => r.Person).Distinct().Count(), [.. live.Select(r => r.Code)]);
+    }
+}
