@@ -147,6 +147,54 @@ public abstract class ClaimStoreContractTests
     }
 
     [Fact]
+    public async Task ARegisteredQuantityCapsLiveClaimsUnderConcurrencyAndAReturnFreesAUnit()
+    {
+        const int Quantity = 50;
+        var store = await CreateStoreAsync();
+        var batchId = NewId("batch");
+        Assert.True(await store.SetQuantityAsync(batchId, Quantity));
+        // Four shards believing they hold 40 units each: 160 claimants for 50 units.
+        var claims = Enumerable.Range(0, 160).Select(i => NewClaim(batchId, NewId($"person{i}"), shard: i % 4)).ToArray();
+
+        var outcomes = await Task.WhenAll(claims.Select(claim => Task.Run(() => store.AppendAsync(claim))));
+
+        Assert.Equal(Quantity, outcomes.Count(o => o == AppendOutcome.Stored));
+        Assert.All(outcomes, o => Assert.Contains(o, new[] { AppendOutcome.Stored, AppendOutcome.NoStock }));
+        Assert.Equal(new ClaimCounts(Quantity, 0), await store.CountAsync(batchId));
+        var refused = claims.Zip(outcomes).First(c => c.Second == AppendOutcome.NoStock).First;
+        Assert.Null(await store.GetAsync(refused.Code));
+
+        var holder = claims.Zip(outcomes).First(c => c.Second == AppendOutcome.Stored).First;
+        Assert.True(await store.MarkReturnedAsync(holder.Code, Start.AddHours(1)));
+        Assert.Equal(AppendOutcome.Stored, await store.AppendAsync(refused));
+        Assert.Equal(AppendOutcome.NoStock, await store.AppendAsync(NewClaim(batchId, NewId("person"))));
+        Assert.Equal(new ClaimCounts(Quantity + 1, 1), await store.CountAsync(batchId));
+    }
+
+    [Fact]
+    public async Task AQuantityCountsTheLiveClaimsStoredBeforeItAndCannotDropBelowThem()
+    {
+        var store = await CreateStoreAsync();
+        var batchId = NewId("batch");
+        var claims = Enumerable.Range(0, 5).Select(i => NewClaim(batchId, NewId($"person{i}"))).ToArray();
+        foreach (var claim in claims)
+        {
+            Assert.Equal(AppendOutcome.Stored, await store.AppendAsync(claim)); // not registered yet: not guarded
+        }
+
+        Assert.True(await store.MarkReturnedAsync(claims[0].Code, Start.AddHours(1)));
+
+        Assert.False(await store.SetQuantityAsync(batchId, 3)); // four are live
+        Assert.True(await store.SetQuantityAsync(batchId, 5));
+        Assert.Equal(AppendOutcome.Stored, await store.AppendAsync(NewClaim(batchId, NewId("person"))));
+        Assert.Equal(AppendOutcome.NoStock, await store.AppendAsync(NewClaim(batchId, NewId("person"))));
+        Assert.False(await store.SetQuantityAsync(batchId, 4));
+        Assert.True(await store.SetQuantityAsync(batchId, 6));
+        Assert.Equal(AppendOutcome.Stored, await store.AppendAsync(NewClaim(batchId, NewId("person"))));
+        Assert.Equal(new ClaimCounts(7, 1), await store.CountAsync(batchId));
+    }
+
+    [Fact]
     public async Task EveryFieldRoundTripsExactly()
     {
         var store = await CreateStoreAsync();

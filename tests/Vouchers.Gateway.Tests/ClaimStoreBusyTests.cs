@@ -70,6 +70,9 @@ public sealed class SwitchableClaimStore : IClaimStore
         Inner.MarkReturnedAsync(code, at, cancellationToken);
 
     public Task<ClaimCounts> CountAsync(string batchId, CancellationToken cancellationToken = default) => Inner.CountAsync(batchId, cancellationToken);
+
+    public Task<bool> SetQuantityAsync(string batchId, int quantity, CancellationToken cancellationToken = default) =>
+        Inner.SetQuantityAsync(batchId, quantity, cancellationToken);
 }
 
 /// <summary>The zero-setup gateway whose co-hosted silo stores claims in a <see cref="SwitchableClaimStore"/>.</summary>

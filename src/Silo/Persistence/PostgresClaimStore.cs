@@ -44,20 +44,44 @@ public sealed partial class PostgresClaimStore : IClaimStore, IAsyncDisposable
 
     // unnest cannot yield one array per row, so the institution ids of the group travel as one flat array and each
     // row takes its slice (first > last gives the empty array). An appended claim is live: returned_at stays NULL.
+    // The stock rows of the group's batches are locked, at most quantity - live rows of each batch are inserted (in
+    // the group's order) and live grows by what was inserted, all in this one statement (0007). Each returned row
+    // says whether it was inserted (true) or cut because its batch had no stock left (false); a row not returned
+    // conflicted with an existing claim.
     private const string InsertSql = """
-        INSERT INTO vouchers_claims (code, batch_id, shard, person_key, channel_id, request_id, program_id, holder_name,
-                                     holder_id_number, subsidy_amount, claimed_at, expires_at, eligible_institution_ids)
-        SELECT c.code, c.batch_id, c.shard, c.person_key, c.channel_id, c.request_id, c.program_id, c.holder_name,
-               c.holder_id_number, c.subsidy_amount, c.claimed_at, c.expires_at,
-               (@institution_ids::text[])[c.first_institution:c.last_institution]
-        FROM unnest(@codes::text[], @batch_ids::text[], @shards::int[], @person_keys::text[], @channel_ids::text[],
-                    @request_ids::text[], @program_ids::text[], @holder_names::text[], @holder_id_numbers::text[],
-                    @subsidy_amounts::numeric[], @claimed_at::timestamptz[], @expires_at::timestamptz[],
-                    @first_institutions::int[], @last_institutions::int[])
-             AS c(code, batch_id, shard, person_key, channel_id, request_id, program_id, holder_name,
-                  holder_id_number, subsidy_amount, claimed_at, expires_at, first_institution, last_institution)
-        ON CONFLICT DO NOTHING
-        RETURNING code
+        WITH c AS (
+            SELECT c.*, row_number() OVER (PARTITION BY c.batch_id ORDER BY c.ord) AS nth
+            FROM unnest(@codes::text[], @batch_ids::text[], @shards::int[], @person_keys::text[], @channel_ids::text[],
+                        @request_ids::text[], @program_ids::text[], @holder_names::text[], @holder_id_numbers::text[],
+                        @subsidy_amounts::numeric[], @claimed_at::timestamptz[], @expires_at::timestamptz[],
+                        @first_institutions::int[], @last_institutions::int[]) WITH ORDINALITY
+                 AS c(code, batch_id, shard, person_key, channel_id, request_id, program_id, holder_name,
+                      holder_id_number, subsidy_amount, claimed_at, expires_at, first_institution, last_institution, ord)
+        ), stock AS (
+            SELECT s.batch_id, s.quantity - s.live AS room
+            FROM vouchers_batch_stock s
+            WHERE s.batch_id = ANY(@batch_ids::text[])
+            ORDER BY s.batch_id
+            FOR UPDATE
+        ), inserted AS (
+            INSERT INTO vouchers_claims (code, batch_id, shard, person_key, channel_id, request_id, program_id, holder_name,
+                                         holder_id_number, subsidy_amount, claimed_at, expires_at, eligible_institution_ids)
+            SELECT c.code, c.batch_id, c.shard, c.person_key, c.channel_id, c.request_id, c.program_id, c.holder_name,
+                   c.holder_id_number, c.subsidy_amount, c.claimed_at, c.expires_at,
+                   (@institution_ids::text[])[c.first_institution:c.last_institution]
+            FROM c LEFT JOIN stock ON stock.batch_id = c.batch_id
+            WHERE stock.room IS NULL OR c.nth <= stock.room
+            ORDER BY c.ord
+            ON CONFLICT DO NOTHING
+            RETURNING code, batch_id
+        ), counted AS (
+            UPDATE vouchers_batch_stock s SET live = s.live + n.inserted
+            FROM (SELECT batch_id, count(*)::int AS inserted FROM inserted GROUP BY batch_id) n
+            WHERE s.batch_id = n.batch_id
+        )
+        SELECT code, true FROM inserted
+        UNION ALL
+        SELECT c.code, false FROM c JOIN stock ON stock.batch_id = c.batch_id WHERE c.nth > stock.room
         """;
 
     private const string ExistingCodesSql = "SELECT code FROM vouchers_claims WHERE code = ANY(@codes)";
@@ -68,7 +92,21 @@ public sealed partial class PostgresClaimStore : IClaimStore, IAsyncDisposable
         SELECT code, person_key, channel_id, request_id, expires_at, returned_at IS NOT NULL
         FROM vouchers_claims WHERE batch_id = @batch_id AND shard = @shard ORDER BY claimed_at, code
         """;
-    private const string MarkReturnedSql = "UPDATE vouchers_claims SET returned_at = @at WHERE code = @code AND returned_at IS NULL";
+    private const string MarkReturnedSql = """
+        WITH returned AS (
+            UPDATE vouchers_claims SET returned_at = @at WHERE code = @code AND returned_at IS NULL RETURNING batch_id
+        ), counted AS (
+            UPDATE vouchers_batch_stock s SET live = s.live - 1 FROM returned WHERE s.batch_id = returned.batch_id
+        )
+        SELECT count(*)::int FROM returned
+        """;
+    // The first registration counts the batch's live claims; later ones change the quantity only. A quantity below
+    // the live claims violates ck_vouchers_batch_stock_live.
+    private const string SetQuantitySql = """
+        INSERT INTO vouchers_batch_stock (batch_id, quantity, live)
+        VALUES (@batch_id, @quantity, (SELECT count(*) FROM vouchers_claims WHERE batch_id = @batch_id AND returned_at IS NULL))
+        ON CONFLICT (batch_id) DO UPDATE SET quantity = excluded.quantity
+        """;
     private const string CountSql = "SELECT count(*)::int, count(returned_at)::int FROM vouchers_claims WHERE batch_id = @batch_id";
 
     /// <summary>A writer that wrote a group less than this long ago counts as busy and lingers.</summary>
@@ -172,7 +210,23 @@ public sealed partial class PostgresClaimStore : IClaimStore, IAsyncDisposable
         await using var command = dataSource.CreateCommand(MarkReturnedSql);
         command.Parameters.AddWithValue("code", code);
         command.Parameters.AddWithValue("at", at.ToUniversalTime());
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        return (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 1;
+    }
+
+    private async Task<bool> SetQuantityCoreAsync(string batchId, int quantity, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(SetQuantitySql);
+        command.Parameters.AddWithValue("batch_id", batchId);
+        command.Parameters.AddWithValue("quantity", quantity);
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.CheckViolation)
+        {
+            return false; // more live claims than the quantity
+        }
     }
 
     private async Task<ClaimCounts> CountCoreAsync(string batchId, CancellationToken cancellationToken)
@@ -198,6 +252,9 @@ public sealed partial class PostgresClaimStore : IClaimStore, IAsyncDisposable
 
     public Task<bool> MarkReturnedAsync(string code, DateTimeOffset at, CancellationToken cancellationToken = default) =>
         TranslatedAsync(nameof(MarkReturnedAsync), () => MarkReturnedCoreAsync(code, at, cancellationToken));
+
+    public Task<bool> SetQuantityAsync(string batchId, int quantity, CancellationToken cancellationToken = default) =>
+        TranslatedAsync(nameof(SetQuantityAsync), () => SetQuantityCoreAsync(batchId, quantity, cancellationToken));
 
     public Task<ClaimCounts> CountAsync(string batchId, CancellationToken cancellationToken = default) =>
         TranslatedAsync(nameof(CountAsync), () => CountCoreAsync(batchId, cancellationToken));
@@ -329,7 +386,7 @@ public sealed partial class PostgresClaimStore : IClaimStore, IAsyncDisposable
         // is still inserted first.
         rows = [.. rows.OrderBy(pending => pending.Claim.BatchId, StringComparer.Ordinal).ThenBy(pending => pending.Claim.PersonKey, StringComparer.Ordinal)];
 
-        HashSet<string> inserted;
+        Dictionary<string, bool> inserted;
         try
         {
             inserted = await InsertAsync(rows).ConfigureAwait(false);
@@ -344,9 +401,9 @@ public sealed partial class PostgresClaimStore : IClaimStore, IAsyncDisposable
         var conflicted = new List<PendingAppend>();
         foreach (var pending in rows)
         {
-            if (inserted.Contains(pending.Claim.Code))
+            if (inserted.TryGetValue(pending.Claim.Code, out var stored))
             {
-                pending.TrySetResult(AppendOutcome.Stored);
+                pending.TrySetResult(stored ? AppendOutcome.Stored : AppendOutcome.NoStock);
             }
             else
             {
@@ -373,7 +430,7 @@ public sealed partial class PostgresClaimStore : IClaimStore, IAsyncDisposable
         }
     }
 
-    private async Task<HashSet<string>> InsertAsync(List<PendingAppend> rows)
+    private async Task<Dictionary<string, bool>> InsertAsync(List<PendingAppend> rows)
     {
         var institutionIds = new List<string>();
         var first = new int[rows.Count];
@@ -406,11 +463,11 @@ public sealed partial class PostgresClaimStore : IClaimStore, IAsyncDisposable
         Interlocked.Increment(ref flushes);
         // RETURNING rows arrive before the commit; the reader is disposed (read up to ReadyForQuery, after the
         // commit) before this method returns, and only then is any append completed.
-        var inserted = new HashSet<string>(rows.Count, StringComparer.Ordinal);
+        var inserted = new Dictionary<string, bool>(rows.Count, StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
         while (await reader.ReadAsync().ConfigureAwait(false))
         {
-            inserted.Add(reader.GetString(0));
+            inserted[reader.GetString(0)] = reader.GetBoolean(1);
         }
 
         return inserted;

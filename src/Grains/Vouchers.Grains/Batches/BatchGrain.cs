@@ -16,6 +16,7 @@ namespace Vouchers.Grains.Batches;
 /// </summary>
 internal sealed partial class BatchGrain(
     [PersistentState("batch", StorageNames.Vouchers)] IPersistentState<BatchState> state,
+    IClaimStore claims,
     TimeProvider time,
     IOptions<StockOptions> options,
     ILogger<BatchGrain> logger) : Grain, IBatchGrain
@@ -23,6 +24,15 @@ internal sealed partial class BatchGrain(
     private string Id => this.GetPrimaryKeyString();
 
     private BatchDefinition? Definition => state.State.Definition;
+
+    /// <summary>Batches older than the claim store's stock guard register their quantity when they wake.</summary>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (Definition is { } d)
+        {
+            await claims.SetQuantityAsync(Id, d.Quantity, cancellationToken);
+        }
+    }
 
     public async Task<BatchCommandResult> CreateAsync(BatchDefinition definition)
     {
@@ -41,6 +51,7 @@ internal sealed partial class BatchGrain(
         state.State.Status = BatchStatus.Draft;
         state.State.CreatedAt = now;
         state.State.StockShards = Math.Max(1, options.Value.ShardsPerBatch);
+        await claims.SetQuantityAsync(Id, definition.Quantity);
         await SaveAsync(publishSummary: true);
         LogCreated(Id, definition.RegionCode, definition.Quantity);
         return await DoneAsync();
@@ -89,8 +100,9 @@ internal sealed partial class BatchGrain(
             }
         }
 
+        var previous = Definition.Quantity;
         state.State.Definition = definition;
-        await SaveAsync(publishSummary: true);
+        await SaveWithQuantityAsync(previous, definition.Quantity);
         return await DoneAsync();
     }
 
@@ -121,8 +133,9 @@ internal sealed partial class BatchGrain(
             return new(BatchCommandStatus.Invalid, await SnapshotAsync(), $"The amount must be positive and the quantity stay at most {BatchDefinitionRules.MaxQuantity}.");
         }
 
+        var previous = Definition.Quantity;
         state.State.Definition = Definition with { Quantity = (int)total };
-        await SaveAsync(publishSummary: true);
+        await SaveWithQuantityAsync(previous, (int)total);
         return await DoneAsync();
     }
 
@@ -246,6 +259,25 @@ internal sealed partial class BatchGrain(
         return await DoneAsync();
     }
 
+    /// <summary>
+    /// Saves a definition whose quantity may have changed, and tells the claim store's stock guard in the order that
+    /// keeps the guard never stricter than the batch if either write fails: a raise first, a cut last.
+    /// </summary>
+    private async Task SaveWithQuantityAsync(int previous, int quantity)
+    {
+        if (quantity > previous)
+        {
+            await claims.SetQuantityAsync(Id, quantity);
+        }
+
+        await SaveAsync(publishSummary: true);
+        if (quantity < previous && !await claims.SetQuantityAsync(Id, quantity))
+        {
+            // The batch checked its leases first; only claims it does not know of could be in the way.
+            LogGuardKeptQuantity(Id, quantity);
+        }
+    }
+
     private async Task SaveAsync(bool publishSummary = false)
     {
         state.State.UpdatedAt = time.GetUtcNow();
@@ -296,6 +328,9 @@ internal sealed partial class BatchGrain(
             FundsDisbursed: s.FundsDisbursed);
         return new BatchSnapshot(Id, d, s.Status, counters, s.CreatedAt, s.UpdatedAt);
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Batch {BatchId}: the claim store holds more live claims than the new quantity {Quantity}; its stock guard keeps the old one")]
+    private partial void LogGuardKeptQuantity(string batchId, int quantity);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stock shard {BatchId}/{Index} did not surrender its units")]
     private partial void LogSurrenderFailed(Exception exception, string batchId, int index);

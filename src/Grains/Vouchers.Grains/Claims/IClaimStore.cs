@@ -35,6 +35,12 @@ public enum AppendOutcome
 
     /// <summary>The code belongs to another claim already; nothing was written. Draw a new code.</summary>
     CodeTaken = 2,
+
+    /// <summary>
+    /// The batch's live claims already equal its registered quantity (<see cref="IClaimStore.SetQuantityAsync"/>);
+    /// nothing was written. Only a shard whose stock disagrees with the stored claims meets this.
+    /// </summary>
+    NoStock = 3,
 }
 
 /// <summary>Stored claims of one batch, counted from the rows themselves (reconciliation and tests).</summary>
@@ -55,6 +61,7 @@ public interface IClaimStore
     /// <summary>
     /// Stores the claim durably and completes only after it is (PostgreSQL: after the commit). Many concurrent
     /// appends share one round trip. Throws <see cref="ClaimStoreBusyException"/> when the queue is full.
+    /// Of one batch, at most its registered quantity of claims is live at any time.
     /// </summary>
     Task<AppendOutcome> AppendAsync(StoredClaim claim, CancellationToken cancellationToken = default);
 
@@ -73,4 +80,12 @@ public interface IClaimStore
     Task<bool> MarkReturnedAsync(string code, DateTimeOffset at, CancellationToken cancellationToken = default);
 
     Task<ClaimCounts> CountAsync(string batchId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Registers the batch's quantity with the store, which from then on refuses (<see cref="AppendOutcome.NoStock"/>)
+    /// any append that would make the batch's live claims exceed it, whatever the grains believe: the durable
+    /// backstop of "never more claims than the quantity". False, and nothing changed, when the batch has more live
+    /// claims than <paramref name="quantity"/>. A batch never registered is not guarded.
+    /// </summary>
+    Task<bool> SetQuantityAsync(string batchId, int quantity, CancellationToken cancellationToken = default);
 }

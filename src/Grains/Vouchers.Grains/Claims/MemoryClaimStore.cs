@@ -10,6 +10,7 @@ public sealed class MemoryClaimStore : IClaimStore
     private readonly Dictionary<string, StoredClaim> byCode = new(StringComparer.Ordinal);
     private readonly Dictionary<(string BatchId, string PersonKey), string> liveByPerson = [];
     private readonly Dictionary<string, List<string>> codesByPerson = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (int Quantity, int Live)> stock = new(StringComparer.Ordinal);
 
     public Task<AppendOutcome> AppendAsync(StoredClaim claim, CancellationToken cancellationToken = default)
     {
@@ -20,11 +21,22 @@ public sealed class MemoryClaimStore : IClaimStore
                 return Task.FromResult(AppendOutcome.CodeTaken);
             }
 
-            if (!liveByPerson.TryAdd((claim.BatchId, claim.PersonKey), claim.Code))
+            if (liveByPerson.ContainsKey((claim.BatchId, claim.PersonKey)))
             {
                 return Task.FromResult(AppendOutcome.PersonHasLiveClaim);
             }
 
+            if (stock.TryGetValue(claim.BatchId, out var batch))
+            {
+                if (batch.Live >= batch.Quantity)
+                {
+                    return Task.FromResult(AppendOutcome.NoStock);
+                }
+
+                stock[claim.BatchId] = batch with { Live = batch.Live + 1 };
+            }
+
+            liveByPerson.Add((claim.BatchId, claim.PersonKey), claim.Code);
             byCode.Add(claim.Code, claim with { ReturnedAt = null });
             if (!codesByPerson.TryGetValue(claim.PersonKey, out var codes))
             {
@@ -85,6 +97,11 @@ public sealed class MemoryClaimStore : IClaimStore
 
             byCode[code] = claim with { ReturnedAt = at };
             liveByPerson.Remove((claim.BatchId, claim.PersonKey));
+            if (stock.TryGetValue(claim.BatchId, out var batch))
+            {
+                stock[claim.BatchId] = batch with { Live = batch.Live - 1 };
+            }
+
             return Task.FromResult(true);
         }
     }
@@ -95,6 +112,23 @@ public sealed class MemoryClaimStore : IClaimStore
         {
             var claims = byCode.Values.Where(c => c.BatchId == batchId).ToList();
             return Task.FromResult(new ClaimCounts(claims.Count, claims.Count(c => c.ReturnedAt is not null)));
+        }
+    }
+
+    public Task<bool> SetQuantityAsync(string batchId, int quantity, CancellationToken cancellationToken = default)
+    {
+        lock (gate)
+        {
+            var live = stock.TryGetValue(batchId, out var batch)
+                ? batch.Live
+                : byCode.Values.Count(c => c.BatchId == batchId && c.ReturnedAt is null);
+            if (live > quantity)
+            {
+                return Task.FromResult(false);
+            }
+
+            stock[batchId] = (quantity, live);
+            return Task.FromResult(true);
         }
     }
 }

@@ -224,6 +224,12 @@ internal sealed partial class StockShardGrain(
                     return new(ClaimOutcome.Busy); // returned meanwhile: the caller may simply retry
                 case AppendOutcome.CodeTaken:
                     continue;
+                case AppendOutcome.NoStock:
+                    // The store's guard holds the batch at its quantity: this shard's stock disagrees with the stored
+                    // claims (e.g. a second activation of it spent the same units). The unit is not real; rebuild.
+                    LogNoStock(batchId, index);
+                    this.DeactivateOnIdle();
+                    return new(ClaimOutcome.Busy);
             }
         }
 
@@ -378,6 +384,9 @@ internal sealed partial class StockShardGrain(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Stock shard {BatchId}/{Index} holds {Leased} units on lease but {Live} live claims; it takes no new claims until it gets stock")]
     private partial void LogLeaseShort(string batchId, int index, int leased, int live);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The claim store refused a claim of stock shard {BatchId}/{Index}: the batch's live claims are at its quantity, so the shard's stock is wrong; it rebuilds from the store")]
+    private partial void LogNoStock(string batchId, int index);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stock shard {BatchId}/{Index} could not lease its next block ahead of time")]
     private partial void LogPrefetchFailed(Exception exception, string batchId, int index);
