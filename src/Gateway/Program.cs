@@ -66,6 +66,7 @@ app.MapAdminSubsidyEndpoints();
 app.MapAdminApiKeyEndpoints();
 app.MapChannelEndpoints();
 app.MapInstitutionEndpoints();
+app.MapCheckInEndpoints();
 
 app.Run();
 

@@ -51,6 +51,10 @@ public sealed class AuthorizationTests(GatewayFactory gateway) : IClassFixture<G
     [InlineData(Demo.AdminMinistry, "GET", "/api/v1/channel/batches")]
     [InlineData(Demo.ChannelBankApp, "POST", "/api/v1/institution/verifications")]
     [InlineData(Demo.AdminGuangdong, "POST", "/api/v1/institution/verifications")]
+    [InlineData(Demo.InstitutionSzSkillsSchool, "POST", "/api/v1/channel/check-ins")]
+    [InlineData(Demo.ChannelNationalApp, "POST", "/api/v1/institution/class-sessions")]
+    [InlineData(Demo.ChannelNationalApp, "GET", "/api/v1/institution/attendance?classId=some-class")]
+    [InlineData(Demo.AdminGuangdong, "GET", "/api/v1/institution/class-sessions?classId=some-class")]
     public async Task KeyOfAnotherRoleIsForbidden(string keyId, string method, string path)
     {
         var request = new HttpRequestMessage(new HttpMethod(method), path);

@@ -111,13 +111,13 @@ public sealed partial class MalformedRequestSweepTests(GatewayFactory gateway) :
         Assert.Empty(swept.Except(mapped));
     }
 
-    /// <summary>"/api/v1/admin/batches/{id}/" and "/api/v1/admin/batches/{batch}" have the same shape.</summary>
-    private static string Shape(string template) => RouteValue().Replace(template, "{}").TrimEnd('/');
+    /// <summary>"/api/v1/admin/batches/{id}/" and "/api/v1/admin/batches/{batch}" have the same shape; a query string is no part of it.</summary>
+    private static string Shape(string template) => RouteValue().Replace(template.Split('?')[0], "{}").TrimEnd('/');
 
     [GeneratedRegex("\\{[^}]*\\}")]
     private static partial Regex RouteValue();
 
-    private sealed record Resources(string BatchId, string Code, string ApplicationId);
+    private sealed record Resources(string BatchId, string Code, string ApplicationId, string ClassId, string SessionId);
 
     private sealed record Route(string KeyId, string Method, string Template, bool HasBody);
 
@@ -174,6 +174,13 @@ public sealed partial class MalformedRequestSweepTests(GatewayFactory gateway) :
         new(Demo.InstitutionSzSkillsSchool, "POST", "/api/v1/institution/vouchers/{code}/use", false),
         new(Demo.InstitutionSzSkillsSchool, "POST", "/api/v1/institution/subsidy-applications", true),
         new(Demo.InstitutionSzSkillsSchool, "GET", "/api/v1/institution/subsidy-applications/{application}", false),
+        new(Demo.InstitutionSzSkillsSchool, "POST", "/api/v1/institution/class-sessions", true),
+        new(Demo.InstitutionSzSkillsSchool, "GET", "/api/v1/institution/class-sessions?classId={class}", false),
+        new(Demo.InstitutionSzSkillsSchool, "GET", "/api/v1/institution/class-sessions/{session}", false),
+        new(Demo.InstitutionSzSkillsSchool, "GET", "/api/v1/institution/class-sessions/{session}/attendance", false),
+        new(Demo.InstitutionSzSkillsSchool, "GET", "/api/v1/institution/attendance?classId={class}", false),
+        new(Demo.InstitutionSzSkillsSchool, "GET", "/api/v1/institution/vouchers/{code}/attendance", false),
+        new(Demo.ChannelNationalApp, "POST", "/api/v1/channel/check-ins", true),
     ];
 
     /// <summary>Route values no id or code can have (each is a valid URL segment once escaped).</summary>
@@ -196,13 +203,13 @@ public sealed partial class MalformedRequestSweepTests(GatewayFactory gateway) :
     {
         foreach (var route in Routes)
         {
-            var path = Fill(route.Template, r.BatchId, r.Code, r.ApplicationId);
+            var path = Fill(route.Template, r.BatchId, r.Code, r.ApplicationId, r.ClassId, r.SessionId);
             var name = $"{route.Method} {route.Template}";
 
             // Malformed route values (ids and codes), with an empty object as the body where one is expected.
             foreach (var segment in MalformedSegments.Where(_ => route.Template.Contains('{', StringComparison.Ordinal)))
             {
-                yield return new(name, route.KeyId, route.Method, Fill(route.Template, segment, segment, segment), route.HasBody ? "{}" : null, route.HasBody ? Json : null);
+                yield return new(name, route.KeyId, route.Method, Fill(route.Template, segment, segment, segment, segment, segment), route.HasBody ? "{}" : null, route.HasBody ? Json : null);
             }
 
             // Junk query strings and unexpected methods.
@@ -232,9 +239,9 @@ public sealed partial class MalformedRequestSweepTests(GatewayFactory gateway) :
                     yield return new(name, route.KeyId, route.Method, path, body, Json);
                 }
 
-                foreach (var segment in new[] { r.BatchId.ToUpperInvariant(), r.Code.ToLowerInvariant(), r.Code[..^1], r.Code + "0", r.ApplicationId + "-" })
+                foreach (var segment in new[] { r.BatchId.ToUpperInvariant(), r.Code.ToLowerInvariant(), r.Code[..^1], r.Code + "0", r.ApplicationId + "-", r.SessionId.ToUpperInvariant() })
                 {
-                    yield return new(name, route.KeyId, route.Method, Fill(route.Template, segment, segment, segment), null, null);
+                    yield return new(name, route.KeyId, route.Method, Fill(route.Template, segment, segment, segment, segment, segment), null, null);
                 }
             }
         }
@@ -250,13 +257,18 @@ public sealed partial class MalformedRequestSweepTests(GatewayFactory gateway) :
         Assert.Equal(HttpStatusCode.OK, (await institution.PostAsync($"/api/v1/institution/vouchers/{voucher.Code}/use", null)).StatusCode);
         var applied = await institution.PostAsJsonAsync("/api/v1/institution/subsidy-applications", new SubsidyApplicationRequest(batch.Id, [voucher.Code]), Api.Json);
         var application = await Api.ReadAsync<SubsidyApplicationView>(applied);
-        return new Resources(batch.Id, voucher.Code, application.Id);
+        var published = await institution.PostAsJsonAsync("/api/v1/institution/class-sessions",
+            new ClassSessionRequest("sweep-session", "sweep-class", null, "Sweep", DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1)), Api.Json);
+        Assert.Equal(HttpStatusCode.Created, published.StatusCode);
+        return new Resources(batch.Id, voucher.Code, application.Id, "sweep-class", "sweep-session");
     }
 
-    private static string Fill(string template, string batch, string code, string application) =>
+    private static string Fill(string template, string batch, string code, string application, string classId, string session) =>
         template.Replace("{batch}", batch, StringComparison.Ordinal)
             .Replace("{code}", code, StringComparison.Ordinal)
-            .Replace("{application}", application, StringComparison.Ordinal);
+            .Replace("{application}", application, StringComparison.Ordinal)
+            .Replace("{class}", classId, StringComparison.Ordinal)
+            .Replace("{session}", session, StringComparison.Ordinal);
 
     private static string Shorten(string text) => text.Length <= 160 ? text : text[..160] + "…";
 }

@@ -54,19 +54,10 @@ public static class AdminRegistryEndpoints
         var name = Text(body.Name, "name", 200, v);
         var address = Text(body.Address, "address", 300, v);
         var region = Region(body.RegionCode, user, v);
-        if (body.Latitude is not (>= -90 and <= 90))
+        v.AddAll(Geo.Validate(body.Latitude, body.Longitude));
+        if (!CheckInRules.IsValidRadius(body.RadiusMeters))
         {
-            v.Add("latitude", "The latitude is required, between -90 and 90.");
-        }
-
-        if (body.Longitude is not (>= -180 and <= 180))
-        {
-            v.Add("longitude", "The longitude is required, between -180 and 180.");
-        }
-
-        if (body.RadiusMeters is not (>= 10 and <= 10_000))
-        {
-            v.Add("radiusMeters", "The check-in radius is required, between 10 and 10000 metres.");
+            v.Add("radiusMeters", $"The check-in radius is required, between {CheckInRules.MinRadiusMeters} and {CheckInRules.MaxRadiusMeters} metres.");
         }
 
         return v.IsValid

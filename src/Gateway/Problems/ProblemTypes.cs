@@ -21,6 +21,10 @@ public static class ProblemTypes
     public const string Forbidden = Prefix + "forbidden";
     public const string Unavailable = Prefix + "unavailable";
     public const string TooManyFailedLookups = Prefix + "too-many-failed-lookups";
+    public const string NotEnrolled = Prefix + "not-enrolled";
+    public const string OutsideSessionWindow = Prefix + "outside-session-window";
+    public const string OutsideCheckInRadius = Prefix + "outside-check-in-radius";
+    public const string SessionFull = Prefix + "session-full";
 
     public static ProblemHttpResult Problem(int status, string type, string title, string? detail = null, IDictionary<string, object?>? extensions = null) =>
         TypedResults.Problem(detail, statusCode: status, title: title, type: type, extensions: extensions);

@@ -1,0 +1,249 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Vouchers.Contracts;
+using Vouchers.Domain;
+using Vouchers.Gateway.Contracts;
+using Vouchers.Gateway.Problems;
+using Vouchers.Gateway.Security;
+
+namespace Vouchers.Gateway.Endpoints;
+
+/// <summary>
+/// Training check-in (签到): institutions publish class sessions and read attendance; people check in through their
+/// channel, once per session, inside the session's window and the institution's radius.
+/// </summary>
+public static class CheckInEndpoints
+{
+    public static RouteGroupBuilder MapCheckInEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var institution = routes.MapGroup("/api/v1/institution")
+            .WithTags("Institution: check-in")
+            .RequireAuthorization(CallerClaims.PolicyFor(PrincipalRole.Institution));
+
+        institution.MapPost("/class-sessions", PublishSessionAsync)
+            .WithName("PublishClassSession").WithSummary("Publishes a class session (idempotent per sessionId).");
+        institution.MapGet("/class-sessions", ListSessionsAsync)
+            .WithName("ListClassSessions").WithSummary("The sessions of one of this institution's classes, in order of their start.");
+        institution.MapGet("/class-sessions/{id}", GetSessionAsync)
+            .WithName("GetClassSession").WithSummary("One of this institution's class sessions.");
+        institution.MapGet("/class-sessions/{id}/attendance", GetSessionAttendanceAsync)
+            .WithName("GetClassSessionAttendance").WithSummary("Who checked in to a session (holders masked), when, and how far away.");
+        institution.MapGet("/attendance", GetClassAttendanceAsync)
+            .WithName("GetClassAttendance").WithSummary("Per voucher, the sessions of a class attended and held.");
+        institution.MapGet("/vouchers/{code}/attendance", GetVoucherAttendanceAsync)
+            .WithName("GetVoucherAttendance").WithSummary("The attendance of a voucher used here, per class.");
+
+        var channel = routes.MapGroup("/api/v1/channel")
+            .WithTags("Channel: check-in")
+            .RequireAuthorization(CallerClaims.PolicyFor(PrincipalRole.Channel));
+
+        channel.MapPost("/check-ins", CheckInAsync)
+            .WithName("CheckIn").WithSummary("Checks a person in to a class session from their phone's position (once per session).");
+        return institution;
+    }
+
+    private static async Task<Results<Created<ClassSessionView>, Ok<ClassSessionView>, ValidationProblem, ProblemHttpResult>> PublishSessionAsync(
+        ClassSessionRequest body, ClaimsPrincipal user, IGrainFactory grains, TimeProvider time, HttpResponse response)
+    {
+        var v = new Validation();
+        var sessionId = body.SessionId;
+        if (sessionId is not null && !Identifiers.IsValidSlug(sessionId))
+        {
+            v.Add("sessionId", "The session id has 2 to 64 lower-case letters, digits and hyphens.");
+        }
+
+        var starts = v.Required(body.StartsAt, "startsAt");
+        var ends = v.Required(body.EndsAt, "endsAt");
+        var definition = new ClassSessionDefinition(body.ClassId ?? "", body.CourseId, body.Title?.Trim() ?? "",
+            starts ?? default, ends ?? default);
+        if (starts is not null && ends is not null)
+        {
+            v.AddAll(CheckInRules.Validate(definition, time.GetUtcNow()));
+        }
+        else
+        {
+            v.AddAll(CheckInRules.Validate(definition, now: null).Where(e => e.Key is not ("startsAt" or "endsAt")).ToDictionary());
+        }
+
+        if (!v.IsValid)
+        {
+            return v.ToProblem();
+        }
+
+        var institutionId = user.ScopeOf();
+        if (await grains.GetGrain<IRegistryGrain<Institution>>(institutionId).GetAsync() is null)
+        {
+            return ProblemTypes.ConflictProblem("The institution is not registered.",
+                "Check-ins are measured from the institution's registered location and radius; an HR admin registers it first.");
+        }
+
+        sessionId ??= Identifiers.NewId("cs");
+        var result = await grains.GetGrain<ITrainingClassGrain>(CheckInKeys.Class(institutionId, definition.ClassId))
+            .PublishSessionAsync(sessionId, definition);
+        switch (result.Status)
+        {
+            case SessionPublishStatus.Published:
+                return TypedResults.Created($"/api/v1/institution/class-sessions/{sessionId}", result.Session!);
+            case SessionPublishStatus.AlreadyPublished:
+                response.Headers["Idempotent-Replayed"] = "true";
+                return TypedResults.Ok(result.Session!);
+            case SessionPublishStatus.IdTaken:
+                return ProblemTypes.Problem(StatusCodes.Status409Conflict, ProblemTypes.Conflict,
+                    "The session id names another session already.", $"Session '{sessionId}' was published with another definition.",
+                    new Dictionary<string, object?> { ["session"] = result.Session });
+            default:
+                return ProblemTypes.ConflictProblem("The class holds the most sessions it may.",
+                    $"A class has at most {CheckInRules.MaxSessionsPerClass} sessions; start a new class id.");
+        }
+    }
+
+    private static async Task<Results<Ok<ClassSessionView[]>, ValidationProblem>> ListSessionsAsync(
+        string? classId, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (!Identifiers.IsValidSlug(classId))
+        {
+            return Validation.Single("classId", "The query parameter classId is required: 2 to 64 lower-case letters, digits and hyphens.");
+        }
+
+        var sessions = await grains.GetGrain<ITrainingClassGrain>(CheckInKeys.Class(user.ScopeOf(), classId!)).ListSessionsAsync();
+        return TypedResults.Ok(sessions.ToArray());
+    }
+
+    private static async Task<Results<Ok<ClassSessionView>, ProblemHttpResult>> GetSessionAsync(string id, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var session = Identifiers.IsValidSlug(id)
+            ? await grains.GetGrain<IClassSessionGrain>(CheckInKeys.Session(user.ScopeOf(), id)).GetAsync()
+            : null;
+        return session is null ? ProblemTypes.NotFoundProblem("The class session") : TypedResults.Ok(session);
+    }
+
+    private static async Task<Results<Ok<SessionAttendance>, ProblemHttpResult>> GetSessionAttendanceAsync(string id, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var attendance = Identifiers.IsValidSlug(id)
+            ? await grains.GetGrain<IClassSessionGrain>(CheckInKeys.Session(user.ScopeOf(), id)).GetAttendanceAsync()
+            : null;
+        return attendance is null ? ProblemTypes.NotFoundProblem("The class session") : TypedResults.Ok(attendance);
+    }
+
+    private static async Task<Results<Ok<ClassAttendance>, ValidationProblem, ProblemHttpResult>> GetClassAttendanceAsync(
+        string? classId, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (!Identifiers.IsValidSlug(classId))
+        {
+            return Validation.Single("classId", "The query parameter classId is required: 2 to 64 lower-case letters, digits and hyphens.");
+        }
+
+        var attendance = await grains.GetGrain<ITrainingClassGrain>(CheckInKeys.Class(user.ScopeOf(), classId!)).GetAttendanceAsync(null);
+        return attendance is null ? ProblemTypes.NotFoundProblem("A class with sessions") : TypedResults.Ok(attendance);
+    }
+
+    private static async Task<Results<Ok<VoucherAttendanceResponse>, ValidationProblem, ProblemHttpResult>> GetVoucherAttendanceAsync(
+        string code, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var v = new Validation();
+        var normalized = CodeInput.Parse(code, v, "code");
+        if (!v.IsValid)
+        {
+            return v.ToProblem();
+        }
+
+        var institutionId = user.ScopeOf();
+        var voucher = await grains.GetGrain<IVoucherGrain>(normalized!).GetAsync();
+        if (voucher is null || voucher.InstitutionId != institutionId)
+        {
+            return ProblemTypes.NotFoundProblem("A voucher used at this institution");
+        }
+
+        var classIds = await grains.GetGrain<IVoucherAttendanceGrain>(CheckInKeys.Voucher(institutionId, voucher.Code)).ListClassesAsync();
+        var classes = await Task.WhenAll(classIds.Select(async classId =>
+            (ClassId: classId, Attendance: await grains.GetGrain<ITrainingClassGrain>(CheckInKeys.Class(institutionId, classId)).GetAttendanceAsync(voucher.Code))));
+        var lines = classes
+            .Where(c => c.Attendance is { Vouchers.Length: > 0 })
+            .Select(c =>
+            {
+                var line = c.Attendance!.Vouchers[0];
+                return new VoucherClassAttendance(c.ClassId, line.SessionsAttended, line.SessionsHeld, c.Attendance.SessionsPublished,
+                    line.FirstCheckInAt, line.LastCheckInAt);
+            })
+            .OrderBy(l => l.ClassId, StringComparer.Ordinal)
+            .ToArray();
+        return TypedResults.Ok(new VoucherAttendanceResponse(voucher.Code, voucher.HolderName, voucher.HolderIdNumber, lines));
+    }
+
+    private static async Task<Results<Created<CheckInResponse>, Ok<CheckInResponse>, ValidationProblem, ProblemHttpResult>> CheckInAsync(
+        CheckInBody body, ClaimsPrincipal user, IGrainFactory grains, PersonInput person)
+    {
+        var v = new Validation();
+        if (body.RequestId is not null && !Identifiers.IsValidRequestId(body.RequestId))
+        {
+            v.Add("requestId", "The request id has 1 to 64 printable characters without spaces.");
+        }
+
+        var id = person.IdNumber(body.IdNumber, v);
+        person.Attestation(body.Attestation, v);
+        if (!Identifiers.IsValidSlug(body.InstitutionId))
+        {
+            v.Add("institutionId", "The institution id is required.");
+        }
+
+        if (!Identifiers.IsValidSlug(body.SessionId))
+        {
+            v.Add("sessionId", "The session id is required.");
+        }
+
+        v.AddAll(Geo.Validate(body.Latitude, body.Longitude));
+        if (!CheckInRules.IsValidAccuracy(body.AccuracyMeters))
+        {
+            v.Add("accuracyMeters", $"The accuracy is metres from 0 to {CheckInRules.MaxAccuracyMeters:0}, or absent.");
+        }
+
+        var code = body.VoucherCode is null ? null : CodeInput.Parse(body.VoucherCode, v, "voucherCode");
+        if (!v.IsValid)
+        {
+            return v.ToProblem();
+        }
+
+        var institutionId = body.InstitutionId!;
+        var personKey = person.Key(id!);
+        var wallet = await grains.GetGrain<IPersonLedgerGrain>(personKey).GetWalletAsync();
+        var enrolled = wallet
+            .Where(w => w.InstitutionId == institutionId && w.Status is VoucherStatus.Used or VoucherStatus.SubsidyApplied)
+            .Where(w => code is null || w.Code == code)
+            .OrderByDescending(w => w.UsedAt)
+            .FirstOrDefault();
+        var request = new CheckInRequest(personKey, enrolled is null ? null : new EnrolledVoucher(enrolled.Code, enrolled.HolderName, enrolled.HolderIdNumber),
+            user.ScopeOf(), body.RequestId, body.Attestation!.Method!, body.Latitude!.Value, body.Longitude!.Value, body.AccuracyMeters);
+        var result = await grains.GetGrain<IClassSessionGrain>(CheckInKeys.Session(institutionId, body.SessionId!)).CheckInAsync(request);
+        return ToHttp(result, code is not null);
+    }
+
+    private static Results<Created<CheckInResponse>, Ok<CheckInResponse>, ValidationProblem, ProblemHttpResult> ToHttp(CheckInResult result, bool voucherNamed)
+    {
+        var session = result.Session;
+        return result.Outcome switch
+        {
+            CheckInOutcome.CheckedIn => TypedResults.Created((string?)null, CheckInResponse.From(result.CheckIn!, alreadyCheckedIn: false)),
+            CheckInOutcome.AlreadyCheckedIn => TypedResults.Ok(CheckInResponse.From(result.CheckIn!, alreadyCheckedIn: true)),
+            CheckInOutcome.SessionNotFound => ProblemTypes.NotFoundProblem("The class session"),
+            CheckInOutcome.NotEnrolled => ProblemTypes.Problem(StatusCodes.Status422UnprocessableEntity, ProblemTypes.NotEnrolled,
+                "The person is not enrolled at this institution.",
+                voucherNamed
+                    ? "The named voucher is not one of the person's vouchers used (enrolled) at this institution."
+                    : "The person holds no voucher used (enrolled) at this institution; the institution enrols the holder by using the voucher first."),
+            CheckInOutcome.TooEarly or CheckInOutcome.TooLate => ProblemTypes.Problem(StatusCodes.Status422UnprocessableEntity, ProblemTypes.OutsideSessionWindow,
+                result.Outcome == CheckInOutcome.TooEarly ? "Check-in to this session has not opened yet." : "This session has ended.",
+                $"Check-in is open from {Iso(session!.CheckInOpensAt)} ({CheckInRules.EarlyAllowance.TotalMinutes:0} minutes before the start) until the end, {Iso(session.EndsAt)}.",
+                new Dictionary<string, object?> { ["checkInOpensAt"] = session.CheckInOpensAt, ["endsAt"] = session.EndsAt }),
+            CheckInOutcome.OutsideRadius => ProblemTypes.Problem(StatusCodes.Status422UnprocessableEntity, ProblemTypes.OutsideCheckInRadius,
+                "The position is outside the institution's check-in radius.",
+                string.Create(CultureInfo.InvariantCulture, $"The position is {result.DistanceMeters:0.0} m from the institution; the radius is {result.RadiusMeters} m."),
+                new Dictionary<string, object?> { ["distanceMeters"] = result.DistanceMeters, ["radiusMeters"] = result.RadiusMeters }),
+            CheckInOutcome.SessionFull => ProblemTypes.Problem(StatusCodes.Status409Conflict, ProblemTypes.SessionFull,
+                "The session holds the most check-ins it may.", $"A session takes at most {CheckInRules.MaxCheckInsPerSession} check-ins."),
+            _ => throw new InvalidOperationException($"Unexpected check-in outcome {result.Outcome}."),
+        };
+    }
+
+    private static string Iso(DateTimeOffset at) => at.ToString("O", CultureInfo.InvariantCulture);
+}
