@@ -174,6 +174,7 @@ public sealed partial class MalformedRequestSweepTests(GatewayFactory gateway) :
         new(Demo.InstitutionSzSkillsSchool, "POST", "/api/v1/institution/vouchers/{code}/use", false),
         new(Demo.InstitutionSzSkillsSchool, "POST", "/api/v1/institution/subsidy-applications", true),
         new(Demo.InstitutionSzSkillsSchool, "GET", "/api/v1/institution/subsidy-applications/{application}", false),
+        new(Demo.InstitutionSzSkillsSchool, "GET", "/api/v1/institution/me", false),
     ];
 
     /// <summary>Route values no id or code can have (each is a valid URL segment once escaped).</summary>
