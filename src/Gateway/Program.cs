@@ -51,6 +51,7 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseMiddleware<RequestLimits>();
+app.UsePageFiles();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
@@ -66,6 +67,7 @@ app.MapAdminSubsidyEndpoints();
 app.MapAdminApiKeyEndpoints();
 app.MapChannelEndpoints();
 app.MapInstitutionEndpoints();
+app.MapPages();
 
 app.Run();
 
