@@ -68,7 +68,7 @@
       "enrolled.title": "已登记使用",
       "enrolled.reason": "持券人已登记，此券已绑定本机构",
       "unknown.title": "无此券",
-      "unknown.reason": "没有与此券码对应的培训券，请核对券码或请持券人出示原券",
+      "unknown.reason": "系统中没有此券码，请核对或请持券人出示原券",
       "mistyped.title": "券码有误",
       "mistyped.reason": "校验位不符：券码读取或输入有误，请重新扫描",
       "malformed.title": "不是券码",
