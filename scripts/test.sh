@@ -3,7 +3,8 @@
 #
 #   bash scripts/test.sh
 #
-# Starts a throwaway PostgreSQL 15 (scripts/lib/postgres.sh) for the integration tests, builds the
+# Installs Debian's chromium for the browser tests when it is missing (scripts/lib/chromium.sh), starts a
+# throwaway PostgreSQL 15 (scripts/lib/postgres.sh) for the integration tests, builds the
 # solution once in Release, runs each test project against that build and that server, goes on after
 # a failing project, and ends with a summary and the line "N passed, N failed". Exits non-zero when
 # the build or any test failed. Test results (trx) are left in TestResults/ for CI to pick up.
@@ -14,6 +15,8 @@ root="$(pwd)"
 
 # shellcheck source=scripts/lib/postgres.sh
 source scripts/lib/postgres.sh
+# shellcheck source=scripts/lib/chromium.sh
+source scripts/lib/chromium.sh
 trap pg_stop EXIT
 # Turn Ctrl+C and kill into a normal exit so the EXIT trap still stops the server.
 trap 'exit 130' INT
@@ -40,6 +43,8 @@ if [ "${#projects[@]}" -eq 0 ]; then
 fi
 
 started=$SECONDS
+# The browser tests drive Debian's chromium; without it they fail and say so, and the other suites still run.
+chromium_ensure || echo "test.sh: chromium is not available; the browser tests will fail" >&2
 pg_start
 # pg_start exported VOUCHERS_PG_CONNECTION; dotnet test passes the environment on to the test hosts.
 

@@ -51,6 +51,7 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseMiddleware<RequestLimits>();
+app.UsePageFiles();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
@@ -67,6 +68,7 @@ app.MapAdminApiKeyEndpoints();
 app.MapChannelEndpoints();
 app.MapInstitutionEndpoints();
 app.MapCheckInEndpoints();
+app.MapPages();
 
 app.Run();
 

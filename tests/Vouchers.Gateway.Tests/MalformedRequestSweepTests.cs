@@ -181,6 +181,7 @@ public sealed partial class MalformedRequestSweepTests(GatewayFactory gateway) :
         new(Demo.InstitutionSzSkillsSchool, "GET", "/api/v1/institution/attendance?classId={class}", false),
         new(Demo.InstitutionSzSkillsSchool, "GET", "/api/v1/institution/vouchers/{code}/attendance", false),
         new(Demo.ChannelNationalApp, "POST", "/api/v1/channel/check-ins", true),
+        new(Demo.InstitutionSzSkillsSchool, "GET", "/api/v1/institution/me", false),
     ];
 
     /// <summary>Route values no id or code can have (each is a valid URL segment once escaped).</summary>

@@ -29,6 +29,8 @@ public static class InstitutionEndpoints
             .WithName("SubmitSubsidyApplication").WithSummary("Applies for the subsidy of vouchers used here.");
         group.MapGet("/subsidy-applications/{id}", GetApplicationAsync)
             .WithName("GetOwnSubsidyApplication").WithSummary("One of this institution's subsidy applications.");
+        group.MapGet("/me", GetSelfAsync)
+            .WithName("GetOwnInstitution").WithSummary("The institution the key acts for: a cheap check of the key (the verification page signs in with it).");
         return group;
     }
 
@@ -154,5 +156,13 @@ public static class InstitutionEndpoints
         return application is not null && application.InstitutionId == user.ScopeOf()
             ? TypedResults.Ok(application)
             : ProblemTypes.NotFoundProblem("The subsidy application");
+    }
+
+    private static async Task<Ok<InstitutionIdentity>> GetSelfAsync(ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var id = user.ScopeOf();
+        var institution = await grains.GetGrain<IRegistryGrain<Institution>>(id).GetAsync();
+        return TypedResults.Ok(new InstitutionIdentity(
+            id, institution?.Name ?? user.FindFirstValue(ClaimTypes.Name) ?? id, user.FindFirstValue(ClaimTypes.NameIdentifier) ?? ""));
     }
 }
