@@ -22,6 +22,7 @@ builder.Services.AddSingleton<DemoData>();
 builder.Services.AddSingleton<ClaimRouter>();
 builder.Services.AddOptions<VerificationOptions>().BindConfiguration(VerificationOptions.Section);
 builder.Services.AddSingleton<FailedLookupGuard>();
+builder.Services.AddVerificationRecording();
 builder.Services.AddHostedService<DemoSeeder>();
 builder.Services.AddMemoryCache();
 

@@ -169,9 +169,10 @@ public sealed partial class MalformedRequestSweepTests(GatewayFactory gateway) :
         new(Demo.ChannelNationalApp, "POST", "/api/v1/channel/claims", true),
         new(Demo.ChannelNationalApp, "POST", "/api/v1/channel/wallet", true),
         new(Demo.ChannelNationalApp, "POST", "/api/v1/channel/vouchers/{code}/return", true),
+        new(Demo.ChannelNationalApp, "POST", "/api/v1/channel/vouchers/{code}/use", true),
         new(Demo.ChannelNationalApp, "GET", "/api/v1/channel/vouchers/{code}/qr", false),
         new(Demo.InstitutionSzSkillsSchool, "POST", "/api/v1/institution/verifications", true),
-        new(Demo.InstitutionSzSkillsSchool, "POST", "/api/v1/institution/vouchers/{code}/use", false),
+        new(Demo.InstitutionSzSkillsSchool, "POST", "/api/v1/institution/vouchers/{code}/use", true),
         new(Demo.InstitutionSzSkillsSchool, "POST", "/api/v1/institution/subsidy-applications", true),
         new(Demo.InstitutionSzSkillsSchool, "GET", "/api/v1/institution/subsidy-applications/{application}", false),
         new(Demo.InstitutionSzSkillsSchool, "POST", "/api/v1/institution/class-sessions", true),
@@ -182,6 +183,8 @@ public sealed partial class MalformedRequestSweepTests(GatewayFactory gateway) :
         new(Demo.InstitutionSzSkillsSchool, "GET", "/api/v1/institution/vouchers/{code}/attendance", false),
         new(Demo.ChannelNationalApp, "POST", "/api/v1/channel/check-ins", true),
         new(Demo.InstitutionSzSkillsSchool, "GET", "/api/v1/institution/me", false),
+        new(Demo.InstitutionSzSkillsSchool, "GET", "/api/v1/institution/verification-records", false),
+        new(Demo.InstitutionSzSkillsSchool, "GET", "/api/v1/institution/verification-records.csv", false),
     ];
 
     /// <summary>Route values no id or code can have (each is a valid URL segment once escaped).</summary>

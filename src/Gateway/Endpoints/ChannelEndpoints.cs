@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using QRCoder;
 using Vouchers.Contracts;
+using Vouchers.Domain;
 using Vouchers.Gateway.Contracts;
 using Vouchers.Gateway.Hosting;
 using Vouchers.Gateway.Problems;
@@ -9,7 +10,7 @@ using Vouchers.Gateway.Security;
 
 namespace Vouchers.Gateway.Endpoints;
 
-/// <summary>What e-SSC channels do for the people they serve: find, claim, hold and return vouchers.</summary>
+/// <summary>What e-SSC channels do for the people they serve: find, claim, hold, return and (online) use vouchers.</summary>
 public static class ChannelEndpoints
 {
     public static RouteGroupBuilder MapChannelEndpoints(this IEndpointRouteBuilder routes)
@@ -27,6 +28,8 @@ public static class ChannelEndpoints
             .WithName("Wallet").WithSummary("A person's vouchers with their current status (the ID number goes in the body).");
         group.MapPost("/vouchers/{code}/return", ReturnAsync)
             .WithName("ReturnVoucher").WithSummary("Returns an unused voucher; its stock goes back to the batch.");
+        group.MapPost("/vouchers/{code}/use", UseOnlineAsync)
+            .WithName("UseVoucherOnline").WithSummary("Online training: deducts the person's voucher for an institution (the channel checked the person).");
         group.MapGet("/vouchers/{code}/qr", QrAsync)
             .WithName("VoucherQr").WithSummary("The voucher's code as a QR code (PNG) for a scan gun.")
             .Produces(StatusCodes.Status200OK, contentType: "image/png");
@@ -84,6 +87,45 @@ public static class ChannelEndpoints
         }
 
         var result = await grains.GetGrain<IPersonLedgerGrain>(person.Key(id!)).ReturnAsync(normalized!);
+        return result.Status switch
+        {
+            VoucherCommandStatus.Done => TypedResults.Ok(result.Voucher!),
+            VoucherCommandStatus.NotFound => ProblemTypes.NotFoundProblem("A voucher with this code held by this person"),
+            _ => CodeInput.Rejected(result),
+        };
+    }
+
+    /// <summary>
+    /// Online use (线上培训通过电子社保卡身份抵扣): the channel vouches for the person, whose ledger checks the voucher is
+    /// theirs; the voucher is then used at the institution as by an offline use, and the use lands in the institution's
+    /// records with the channel as the clerk.
+    /// </summary>
+    private static async Task<Results<Ok<VoucherView>, ValidationProblem, ProblemHttpResult>> UseOnlineAsync(
+        string code, OnlineUseRequest body, ClaimsPrincipal user, IGrainFactory grains, PersonInput person)
+    {
+        var v = new Validation();
+        var normalized = CodeInput.Parse(code, v, "code");
+        var id = person.IdNumber(body.IdNumber, v);
+        person.Attestation(body.Attestation, v);
+        if (!Identifiers.IsValidSlug(body.InstitutionId))
+        {
+            v.Add("institutionId", "The institution id is required.");
+        }
+
+        var (courseId, classId) = EnrolmentInput.Parse(body.CourseId, body.ClassId, v);
+        if (!v.IsValid)
+        {
+            return v.ToProblem();
+        }
+
+        if (await grains.GetGrain<IRegistryGrain<Institution>>(body.InstitutionId!).GetAsync() is null)
+        {
+            return Validation.Single("institutionId", $"No institution '{body.InstitutionId}' is registered.");
+        }
+
+        var channel = user.ScopeOf();
+        var use = new VoucherUse(body.InstitutionId!, UseMode.Online, channel, null, courseId, classId);
+        var result = await grains.GetGrain<IPersonLedgerGrain>(person.Key(id!)).UseAsync(normalized!, use);
         return result.Status switch
         {
             VoucherCommandStatus.Done => TypedResults.Ok(result.Voucher!),

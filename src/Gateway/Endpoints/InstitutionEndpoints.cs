@@ -6,11 +6,16 @@ using Vouchers.Contracts;
 using Vouchers.Domain;
 using Vouchers.Gateway.Contracts;
 using Vouchers.Gateway.Problems;
+using Vouchers.Gateway.Records;
 using Vouchers.Gateway.Security;
 
 namespace Vouchers.Gateway.Endpoints;
 
-/// <summary>What training institutions do: verify codes from scan guns, enrol holders, apply for subsidies.</summary>
+/// <summary>
+/// What training institutions do: verify codes from scan guns, enrol holders, apply for subsidies, read their
+/// verification records. Verifications and uses land in the records, with the API key as the clerk and the
+/// optional <c>X-Device-Id</c> header as the device.
+/// </summary>
 public static class InstitutionEndpoints
 {
     public const int MaxApplicationCodes = 500;
@@ -24,22 +29,31 @@ public static class InstitutionEndpoints
         group.MapPost("/verifications", VerifyAsync)
             .WithName("Verify").WithSummary("Whether a scanned code is valid here, or why not. Changes nothing.");
         group.MapPost("/vouchers/{code}/use", UseAsync)
-            .WithName("UseVoucher").WithSummary("Enrols the holder: binds the voucher to this institution (once).");
+            .WithName("UseVoucher").WithSummary("Enrols the holder (offline use): binds the voucher to this institution, once, optionally with course and class.");
         group.MapPost("/subsidy-applications", SubmitApplicationAsync)
             .WithName("SubmitSubsidyApplication").WithSummary("Applies for the subsidy of vouchers used here.");
         group.MapGet("/subsidy-applications/{id}", GetApplicationAsync)
             .WithName("GetOwnSubsidyApplication").WithSummary("One of this institution's subsidy applications.");
         group.MapGet("/me", GetSelfAsync)
             .WithName("GetOwnInstitution").WithSummary("The institution the key acts for: a cheap check of the key (the verification page signs in with it).");
+        group.MapVerificationRecordEndpoints();
         return group;
     }
 
     private static async Task<Results<Ok<VerifyResponse>, ValidationProblem, ProblemHttpResult>> VerifyAsync(
-        VerifyRequest body, ClaimsPrincipal user, IGrainFactory grains, FailedLookupGuard guard, HttpResponse response)
+        VerifyRequest body, ClaimsPrincipal user, IGrainFactory grains, FailedLookupGuard guard, VerificationRecorder recorder,
+        TimeProvider time, HttpRequest request, HttpResponse response)
     {
+        var v = new Validation();
         if (string.IsNullOrWhiteSpace(body.Code) || body.Code.Length > 64)
         {
-            return Validation.Single("code", "The code is required (at most 64 characters).");
+            v.Add("code", "The code is required (at most 64 characters).");
+        }
+
+        var device = DeviceInput.Parse(request, v);
+        if (!v.IsValid)
+        {
+            return v.ToProblem();
         }
 
         var institution = user.ScopeOf();
@@ -70,6 +84,10 @@ public static class InstitutionEndpoints
             answer = new VerifyResponse(code, result.Valid, result.Verdict, result.Voucher);
         }
 
+        // Queued, never awaited: the answer does not wait for the record (see VerificationRecorder).
+        recorder.Record(new VerificationRecord(0, institution, VerificationRecord.Instant(time.GetUtcNow()), RecordKind.Verify,
+            Masking.MaskCode(code), answer.Verdict, user.FindFirstValue(ClaimTypes.NameIdentifier), device));
+
         if (answer.Verdict is VerifyVerdict.Unknown or VerifyVerdict.Malformed)
         {
             await guard.RecordFailureAsync(institution);
@@ -78,16 +96,20 @@ public static class InstitutionEndpoints
         return TypedResults.Ok(answer);
     }
 
-    private static async Task<Results<Ok<VoucherView>, ValidationProblem, ProblemHttpResult>> UseAsync(string code, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Results<Ok<VoucherView>, ValidationProblem, ProblemHttpResult>> UseAsync(
+        string code, UseRequest? body, ClaimsPrincipal user, IGrainFactory grains, HttpRequest request)
     {
         var v = new Validation();
         var normalized = CodeInput.Parse(code, v, "code");
+        var (courseId, classId) = EnrolmentInput.Parse(body?.CourseId, body?.ClassId, v);
+        var device = DeviceInput.Parse(request, v);
         if (!v.IsValid)
         {
             return v.ToProblem();
         }
 
-        var result = await grains.GetGrain<IVoucherGrain>(normalized!).UseAsync(user.ScopeOf());
+        var use = new VoucherUse(user.ScopeOf(), UseMode.Offline, user.FindFirstValue(ClaimTypes.NameIdentifier), device, courseId, classId);
+        var result = await grains.GetGrain<IVoucherGrain>(normalized!).UseAsync(use);
         return result.Status switch
         {
             VoucherCommandStatus.Done => TypedResults.Ok(result.Voucher!),

@@ -88,6 +88,12 @@ public interface IPersonLedgerGrain : IGrainWithStringKey
     /// <summary>Returns an unused voucher of this person; its stock goes back to the batch.</summary>
     [Alias("Return")] Task<VoucherCommandResult> ReturnAsync(string code);
 
+    /// <summary>
+    /// Uses (online) a voucher of this person at an institution, for the channel that checked the person; a code
+    /// that is not this person's answers not found.
+    /// </summary>
+    [Alias("Use")] Task<VoucherCommandResult> UseAsync(string code, VoucherUse use);
+
     /// <summary>Puts the person on a batch's targeted list (定向发放).</summary>
     [Alias("AddTarget")] Task AddTargetAsync(string batchId);
 
@@ -106,8 +112,15 @@ public interface IVoucherGrain : IGrainWithStringKey
     /// <summary>Whether the voucher is valid for use at the institution, or why not. Changes nothing.</summary>
     [Alias("Verify")] Task<VerifyResult> VerifyAsync(string institutionId);
 
-    /// <summary>Enrolls the holder at the institution: binds the voucher to it, once.</summary>
+    /// <summary>Enrolls the holder at the institution: binds the voucher to it, once (an offline use, no clerk named).</summary>
     [Alias("Use")] Task<VoucherCommandResult> UseAsync(string institutionId);
+
+    /// <summary>
+    /// Enrolls the holder at the institution: binds the voucher to it, once, with the mode, course and class. The use
+    /// is in the institution's verification records before a successful answer returns; a refused one is recorded
+    /// too, without waiting. With <see cref="VoucherUse.HolderKey"/> a voucher of someone else answers not found.
+    /// </summary>
+    [Alias("UseWith")] Task<VoucherCommandResult> UseAsync(VoucherUse use);
 
     /// <summary>Returns the voucher if it belongs to the person and is unused.</summary>
     [Alias("Return")] Task<VoucherCommandResult> ReturnAsync(string personKey);
@@ -131,6 +144,23 @@ public interface IFailedLookupGuardGrain : IGrainWithStringKey
 {
     /// <summary>Counts one failed lookup; returns until when the institution is refused, or null while it is within the limit.</summary>
     [Alias("Record")] Task<DateTimeOffset?> RecordAsync(int limit, TimeSpan window);
+}
+
+/// <summary>
+/// The way in and out of the institutions' verification records (验券记录), which live in a record store outside any
+/// grain's state. A stateless worker: any silo takes the call, on the caller's silo when it has one. Key: 0.
+/// </summary>
+[Alias("IVerificationRecordsGrain")]
+public interface IVerificationRecordsGrain : IGrainWithIntegerKey
+{
+    /// <summary>
+    /// Queues verification records for the store and returns at once: it never waits for them to be stored. Records
+    /// that find the silo's queue full are dropped (and counted in the log).
+    /// </summary>
+    [Alias("Append")] Task AppendAsync(ImmutableArray<VerificationRecord> records);
+
+    /// <summary>One page of the institution's records, newest first.</summary>
+    [Alias("Query")] Task<RecordPage> QueryAsync(string institutionId, RecordQuery query);
 }
 
 /// <summary>An institution's subsidy application (补贴申请) for vouchers of one batch. Key: the application id.</summary>

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
 using Vouchers.Grains.Claims;
+using Vouchers.Grains.Records;
 using Vouchers.Grains.Storage;
 using Vouchers.Silo.Persistence;
 
@@ -30,6 +31,8 @@ public static class SiloHostingExtensions
         });
         silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = options.ResponseTimeout);
         silo.Services.Configure<StockOptions>(configuration.GetSection(StockOptions.Section));
+        silo.Services.Configure<RecordOptions>(configuration.GetSection(RecordOptions.Section));
+        silo.Services.TryAddSingleton<VerificationRecordWriter>();
 
         var connectionString = configuration.GetConnectionString(VoucherClusterOptions.ConnectionStringName);
         if (string.IsNullOrWhiteSpace(connectionString))
@@ -39,6 +42,8 @@ public static class SiloHostingExtensions
                 .AddMemoryGrainStorage("PubSubStore", o => o.GrainStorageSerializer = serializer)
                 .UseInMemoryReminderService();
             silo.Services.TryAddSingleton<IClaimStore, MemoryClaimStore>();
+            silo.Services.TryAddSingleton<IVerificationRecordStore>(sp =>
+                new MemoryVerificationRecordStore(sp.GetRequiredService<IOptions<RecordOptions>>().Value.MemoryCapPerInstitution));
         }
         else
         {
@@ -82,6 +87,8 @@ public static class SiloHostingExtensions
                 sp.GetRequiredService<NpgsqlDataSource>(),
                 sp.GetRequiredService<IOptions<ClaimStoreOptions>>().Value,
                 sp.GetRequiredService<ILogger<PostgresClaimStore>>()));
+            // Records share the claim store's small pool: a record group is one INSERT, a page one indexed query.
+            silo.Services.TryAddSingleton<IVerificationRecordStore>(sp => new PostgresVerificationRecordStore(sp.GetRequiredService<NpgsqlDataSource>()));
         }
 
         silo.AddIncomingGrainCallFilter<StorageFaultFilter>();

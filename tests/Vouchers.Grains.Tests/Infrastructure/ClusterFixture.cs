@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
 using Vouchers.Grains.Claims;
+using Vouchers.Grains.Records;
 using Vouchers.Grains.Storage;
 
 namespace Vouchers.Grains.Tests.Infrastructure;
@@ -22,11 +23,14 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.Options.ConfigureFileLogging = false;
         var time = Time;
         var claims = Claims;
+        var records = Records;
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddMemoryGrainStorage(StorageNames.Vouchers, o => o.GrainStorageSerializer = new JsonGrainStorageSerializer());
             silo.Services.AddSingleton<TimeProvider>(time);
             silo.Services.AddSingleton<IClaimStore>(claims); // both silos share one store, as they share one database in production
+            silo.Services.AddSingleton<IVerificationRecordStore>(records);
+            silo.Services.AddSingleton<VerificationRecordWriter>();
             silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
         });
         Cluster = builder.Build();
@@ -39,6 +43,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     /// <summary>The claim store both silos write to.</summary>
     public MemoryClaimStore Claims { get; } = new();
+
+    /// <summary>The verification records both silos write to.</summary>
+    public MemoryVerificationRecordStore Records { get; } = new();
 
     public IClusterClient Client => Cluster.Client;
 

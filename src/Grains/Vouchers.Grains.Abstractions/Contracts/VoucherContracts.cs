@@ -15,7 +15,10 @@ public enum VoucherStatus
     Expired = 5,
 }
 
-/// <summary>A voucher as its holder, its channel and institutions may see it (names and ID numbers masked).</summary>
+/// <summary>
+/// A voucher as its holder, its channel and institutions may see it (names and ID numbers masked). From its use on it
+/// says how it was used (<see cref="UseMode"/>) and, when the institution gave them, the course and class.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("VoucherView")]
 public sealed record VoucherView(
     [property: Id(0)] string Code,
@@ -30,7 +33,30 @@ public sealed record VoucherView(
     [property: Id(9)] string ChannelId,
     [property: Id(10)] string? InstitutionId,
     [property: Id(11)] DateTimeOffset? UsedAt,
-    [property: Id(12)] string? ApplicationId);
+    [property: Id(12)] string? ApplicationId,
+    [property: Id(13)] string? CourseId = null,
+    [property: Id(14)] string? ClassId = null,
+    [property: Id(15)] UseMode? UseMode = null);
+
+/// <summary>
+/// A use (enrolment) of a voucher at an institution, with who made it and where, for the institution's records.
+/// </summary>
+/// <param name="InstitutionId">The institution the voucher is bound to.</param>
+/// <param name="Mode">Offline (the institution entered the code) or online (the person's channel deducted it).</param>
+/// <param name="Clerk">The institution's API key id, or the channel id for an online use.</param>
+/// <param name="DeviceId">The scan gun or terminal, when named.</param>
+/// <param name="CourseId">The course the holder enrols in, when given.</param>
+/// <param name="ClassId">The class the holder enrols in, when given.</param>
+/// <param name="HolderKey">When set, the voucher must be this person's (by person key), else it answers not found.</param>
+[GenerateSerializer, Immutable, Alias("VoucherUse")]
+public sealed record VoucherUse(
+    [property: Id(0)] string InstitutionId,
+    [property: Id(1)] UseMode Mode,
+    [property: Id(2)] string? Clerk = null,
+    [property: Id(3)] string? DeviceId = null,
+    [property: Id(4)] string? CourseId = null,
+    [property: Id(5)] string? ClassId = null,
+    [property: Id(6)] string? HolderKey = null);
 
 /// <summary>A claim as the gateway hands it to the grains: the person is a keyed hash plus a derived profile.</summary>
 [GenerateSerializer, Immutable, Alias("ClaimRequest")]

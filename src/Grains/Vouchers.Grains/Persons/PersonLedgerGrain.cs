@@ -33,6 +33,9 @@ internal sealed class PersonLedgerGrain(
             : result;
     }
 
+    public Task<VoucherCommandResult> UseAsync(string code, VoucherUse use) =>
+        GrainFactory.GetGrain<IVoucherGrain>(code).UseAsync(use with { HolderKey = PersonKey });
+
     public async Task AddTargetAsync(string batchId)
     {
         if (state.State.TargetedBatches.Add(batchId))

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Vouchers.Contracts;
+using Vouchers.Domain;
 using Vouchers.Grains.Claims;
+using Vouchers.Grains.Records;
 using Vouchers.Grains.Storage;
 
 namespace Vouchers.Grains.VoucherLifecycle;
@@ -8,11 +10,13 @@ namespace Vouchers.Grains.VoucherLifecycle;
 /// <summary>
 /// A voucher comes into existence with its stored claim, not with a grain write: on activation the grain loads the
 /// claim from the claim store. Its own state is written from the first use onwards; a return is recorded on the
-/// claim itself (which also frees the person to claim the batch again).
+/// claim itself (which also frees the person to claim the batch again). Every use is put in the institution's
+/// verification records; a successful one before it is answered.
 /// </summary>
 internal sealed partial class VoucherGrain(
     [PersistentState("voucher", StorageNames.Vouchers)] IPersistentState<VoucherState> state,
     IClaimStore claims,
+    VerificationRecordWriter records,
     TimeProvider time,
     ILogger<VoucherGrain> logger) : Grain, IVoucherGrain
 {
@@ -33,26 +37,46 @@ internal sealed partial class VoucherGrain(
 
     public Task<VerifyResult> VerifyAsync(string institutionId) => Task.FromResult(Check(institutionId));
 
-    public async Task<VoucherCommandResult> UseAsync(string institutionId)
+    public Task<VoucherCommandResult> UseAsync(string institutionId) => UseAsync(new VoucherUse(institutionId, UseMode.Offline));
+
+    public async Task<VoucherCommandResult> UseAsync(VoucherUse use)
     {
-        if (state.State.Status == VoucherStatus.Used && state.State.InstitutionId == institutionId)
+        if (use.HolderKey is { } holder && state.State.Issue?.PersonKey != holder)
         {
-            return Done(); // a retried use by the same institution
+            // Not this person's voucher: nothing happened at the institution, so nothing is recorded either.
+            return new(VoucherCommandStatus.NotFound, VerifyVerdict.Unknown);
         }
 
-        var check = Check(institutionId);
+        if (state.State.Status == VoucherStatus.Used && state.State.InstitutionId == use.InstitutionId)
+        {
+            // A retried use by the same institution: answered as done, and recorded again (with the use as it was
+            // made), since the first answer, and perhaps its record, may have been lost.
+            var made = use with { Mode = state.State.UseMode ?? use.Mode, CourseId = state.State.CourseId, ClassId = state.State.ClassId };
+            await records.AppendAsync(RecordOf(made, VerifyVerdict.Valid));
+            return Done();
+        }
+
+        var check = Check(use.InstitutionId);
         if (!check.Valid)
         {
+            records.TryEnqueue(RecordOf(use, check.Verdict));
             return Reject(check);
         }
 
         var issue = state.State.Issue!;
         state.State.Status = VoucherStatus.Used;
-        state.State.InstitutionId = institutionId;
+        state.State.InstitutionId = use.InstitutionId;
         state.State.UsedAt = time.GetUtcNow();
+        state.State.UseMode = use.Mode;
+        state.State.CourseId = use.CourseId;
+        state.State.ClassId = use.ClassId;
         await state.WriteStateAsync();
         await Batch.OnUsedAsync(issue.ExpiresAt);
-        LogUsed(Code, issue.BatchId, institutionId);
+
+        // The use is durable in the voucher's state; it is answered only once its record is stored too. Should that
+        // fail, the caller gets an error and its retry (answered as done) records it.
+        await records.AppendAsync(RecordOf(use, VerifyVerdict.Valid));
+        LogUsed(Code, issue.BatchId, use.InstitutionId, use.Mode);
         return Done();
     }
 
@@ -189,8 +213,13 @@ internal sealed partial class VoucherGrain(
     {
         var i = state.State.Issue!;
         return new VoucherView(Code, i.BatchId, i.ProgramId, CurrentStatus(), i.HolderName, i.HolderIdNumber, i.SubsidyAmount,
-            i.ClaimedAt, i.ExpiresAt, i.ChannelId, state.State.InstitutionId, state.State.UsedAt, state.State.ApplicationId);
+            i.ClaimedAt, i.ExpiresAt, i.ChannelId, state.State.InstitutionId, state.State.UsedAt, state.State.ApplicationId,
+            state.State.CourseId, state.State.ClassId, state.State.UseMode);
     }
+
+    private VerificationRecord RecordOf(VoucherUse use, VerifyVerdict result) =>
+        new(0, use.InstitutionId, VerificationRecord.Instant(time.GetUtcNow()), RecordKind.Use, Masking.MaskCode(Code), result,
+            use.Clerk, use.DeviceId, use.Mode, use.CourseId, use.ClassId);
 
     private VoucherCommandResult Done() => new(VoucherCommandStatus.Done, VerifyVerdict.Valid, View());
 
@@ -202,8 +231,8 @@ internal sealed partial class VoucherGrain(
     private static VoucherCommandResult Reject(VerifyResult check) =>
         new(check.Verdict == VerifyVerdict.Unknown ? VoucherCommandStatus.NotFound : VoucherCommandStatus.Rejected, check.Verdict, check.Voucher);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Voucher {Code} of batch {BatchId} used at {InstitutionId}")]
-    private partial void LogUsed(string code, string batchId, string institutionId);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Voucher {Code} of batch {BatchId} used at {InstitutionId} ({Mode})")]
+    private partial void LogUsed(string code, string batchId, string institutionId, UseMode mode);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Voucher {Code} of batch {BatchId} redeemed by application {ApplicationId}")]
     private partial void LogRedeemed(string code, string batchId, string applicationId);

@@ -18,4 +18,11 @@ public sealed class VoucherState
     [Id(4)] public string? ApplicationId { get; set; }
 
     [Id(5)] public DateTimeOffset? ClosedAt { get; set; }
+
+    /// <summary>Offline or online, from the use on.</summary>
+    [Id(6)] public UseMode? UseMode { get; set; }
+
+    [Id(7)] public string? CourseId { get; set; }
+
+    [Id(8)] public string? ClassId { get; set; }
 }

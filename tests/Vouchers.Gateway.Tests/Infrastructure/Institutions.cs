@@ -1,0 +1,71 @@
+using System.Net;
+using System.Net.Http.Json;
+using Vouchers.Gateway.Contracts;
+
+namespace Vouchers.Gateway.Tests.Infrastructure;
+
+/// <summary>An institution a test registers for itself, with its own API key, so its records are the test's alone.</summary>
+internal sealed record TestInstitution(string Id, string KeyId, HttpClient Client);
+
+internal static class Institutions
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
+    /// <summary>Registers a Shenzhen institution (as the Guangdong admin) and issues an institution key for it.</summary>
+    public static async Task<TestInstitution> NewAsync(GatewayFactory gateway)
+    {
+        var admin = gateway.ClientFor(Demo.AdminGuangdong);
+        var id = "inst-" + Guid.NewGuid().ToString("N")[..20];
+        var created = await admin.PostJsonAsync("/api/v1/admin/institutions",
+            new InstitutionRequest(id, "测试职业培训学校", "440304", "深圳市福田区", 22.54, 114.06, 300));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var issued = await admin.PostJsonAsync("/api/v1/admin/api-keys", new ApiKeyRequest("institution", id, "前台 front desk"));
+        Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
+        var key = await Api.ReadAsync<ApiKeyResponse>(issued);
+        return new TestInstitution(id, key.KeyId, gateway.ClientWithKey(key.ApiKey));
+    }
+
+    /// <summary>One page of the caller's records; <paramref name="query"/> is the query string without '?'.</summary>
+    public static async Task<VerificationRecordsResponse> RecordsAsync(this HttpClient institution, string query = "")
+    {
+        var response = await institution.GetAsync("/api/v1/institution/verification-records" + (query.Length > 0 ? "?" + query : ""));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {body}");
+        return await Api.ReadAsync<VerificationRecordsResponse>(response);
+    }
+
+    /// <summary>
+    /// The caller's records (up to 200) once there are at least <paramref name="count"/>: verifications are recorded
+    /// after they are answered, so their records are polled for, with a deadline.
+    /// </summary>
+    public static async Task<IReadOnlyList<VerificationRecordView>> RecordsWhenAsync(this HttpClient institution, int count, string query = "limit=200")
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            var records = (await institution.RecordsAsync(query)).Records;
+            if (records.Count >= count)
+            {
+                return records;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"Expected {count} records within {Patience.TotalSeconds:0} s, found {records.Count}.");
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>POST with an X-Device-Id header.</summary>
+    public static Task<HttpResponseMessage> PostFromDeviceAsync<T>(this HttpClient client, string path, T? body, string device)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, options: Api.Json);
+        }
+
+        request.Headers.TryAddWithoutValidation("X-Device-Id", device);
+        return client.SendAsync(request);
+    }
+
+    public static string Masked(string code) => code[..4] + "…" + code[^4..];
+}
