@@ -20,8 +20,14 @@ public sealed class DatabaseCrashTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await cluster.DisposeAsync();
-        await server.DisposeAsync();
+        try
+        {
+            await cluster.DisposeAsync();
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
     }
 
     [Fact]
