@@ -11,6 +11,25 @@ public sealed class SchedulerTests
     [Fact]
     public async Task InjectHitsItsTargetRateWithinFivePercentInEverySecond()
     {
+        // Start times are read on a shared box, where a stall of the whole machine (another process, a GC of the test
+        // host) can hold one second back. A scheduler that is wrong misses in every attempt; a stall passes.
+        var misses = new List<string>();
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            if (await MeasureInjectAsync() is not { } miss)
+            {
+                return;
+            }
+
+            misses.Add($"attempt {attempt}: {miss}");
+        }
+
+        Assert.Fail(string.Join(Environment.NewLine, misses));
+    }
+
+    /// <summary>One 3-second run of 500 arrivals/s; null when every check held, else what did not.</summary>
+    private static async Task<string?> MeasureInjectAsync()
+    {
         var starts = new ConcurrentQueue<long>();
         var scenario = Scenario.Create("no-op", _ =>
             {
@@ -23,19 +42,32 @@ public sealed class SchedulerTests
 
         var first = starts.Min();
         var times = starts.Select(t => (t - first) / (double)Stopwatch.Frequency).Order().ToArray();
-        Assert.InRange((times.Length - 1) / times[^1], 475, 525);
+        var misses = new List<string>();
+        void Check(bool holds, string what)
+        {
+            if (!holds)
+            {
+                misses.Add(what);
+            }
+        }
+
+        static bool Within(double value) => value is >= 475 and <= 525;
+        var overall = (times.Length - 1) / times[^1];
+        Check(Within(overall), $"overall start rate {overall:0.0}/s");
         for (var s = 0; s < 3; s++)
         {
             // No front-loading and no bunching: each second gets its share.
-            Assert.InRange(times.Count(t => t >= s && t < s + 1), 475, 525);
+            var inSecond = times.Count(t => t >= s && t < s + 1);
+            Check(Within(inSecond), $"{inSecond} starts in second {s}");
         }
 
-        Assert.Equal(1500, stats.IntendedCount);
-        Assert.Equal(1500, stats.Ok.Count);
-        Assert.Equal(0, stats.DroppedCount);
-        Assert.InRange(stats.Ok.Rps, 475, 525);
-        Assert.InRange(stats.IntendedRate!.Value, 475, 525);
-        Assert.True(stats.Ok.Latency.P50Ms < 5, $"arrivals started {stats.Ok.Latency.P50Ms} ms late at the median");
+        Check(stats.IntendedCount == 1500, $"intended {stats.IntendedCount}");
+        Check(stats.Ok.Count == 1500, $"ok {stats.Ok.Count}");
+        Check(stats.DroppedCount == 0, $"dropped {stats.DroppedCount}");
+        Check(Within(stats.Ok.Rps), $"reported rps {stats.Ok.Rps:0.0}");
+        Check(Within(stats.IntendedRate!.Value), $"reported intended rate {stats.IntendedRate:0.0}");
+        Check(stats.Ok.Latency.P50Ms < 5, $"arrivals started {stats.Ok.Latency.P50Ms} ms late at the median");
+        return misses.Count == 0 ? null : string.Join("; ", misses);
     }
 
     [Fact]
