@@ -112,9 +112,6 @@ public interface IVoucherGrain : IGrainWithStringKey
     /// <summary>Whether the voucher is valid for use at the institution, or why not. Changes nothing.</summary>
     [Alias("Verify")] Task<VerifyResult> VerifyAsync(string institutionId);
 
-    /// <summary>Enrolls the holder at the institution: binds the voucher to it, once (an offline use, no clerk named).</summary>
-    [Alias("Use")] Task<VoucherCommandResult> UseAsync(string institutionId);
-
     /// <summary>
     /// Enrolls the holder at the institution: binds the voucher to it, once, with the mode, course and class. The use
     /// is in the institution's verification records before a successful answer returns; a refused one is recorded

@@ -37,8 +37,6 @@ internal sealed partial class VoucherGrain(
 
     public Task<VerifyResult> VerifyAsync(string institutionId) => Task.FromResult(Check(institutionId));
 
-    public Task<VoucherCommandResult> UseAsync(string institutionId) => UseAsync(new VoucherUse(institutionId, UseMode.Offline));
-
     public async Task<VoucherCommandResult> UseAsync(VoucherUse use)
     {
         if (use.HolderKey is { } holder && state.State.Issue?.PersonKey != holder)
