@@ -69,14 +69,14 @@ public static class AdminApiKeyEndpoints
                     return ProblemTypes.OutOfScope("Only the ministry issues channel keys.");
                 }
 
-                if (!Identifiers.IsValidSlug(scope) || await grains.GetGrain<IRegistryGrain<Channel>>(scope).GetAsync() is null)
+                if (!Identifiers.IsValidSlug(scope) || await grains.Grain<IRegistryGrain<Channel>>(scope).GetAsync() is null)
                 {
                     return Validation.Single("scope", "The scope must be the id of a registered channel.");
                 }
 
                 break;
             case PrincipalRole.Institution:
-                var institution = Identifiers.IsValidSlug(scope) ? await grains.GetGrain<IRegistryGrain<Institution>>(scope).GetAsync() : null;
+                var institution = Identifiers.IsValidSlug(scope) ? await grains.Grain<IRegistryGrain<Institution>>(scope).GetAsync() : null;
                 if (institution is null)
                 {
                     return Validation.Single("scope", "The scope must be the id of a registered institution.");
@@ -93,7 +93,7 @@ public static class AdminApiKeyEndpoints
         var keyId = Identifiers.NewId("k");
         var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
         var principal = new Principal(keyId, role!.Value, scope, name!, ApiKeys.HashSecret(secret));
-        if (!await grains.GetGrain<IRegistryGrain<Principal>>(keyId).CreateAsync(principal))
+        if (!await grains.Grain<IRegistryGrain<Principal>>(keyId).CreateAsync(principal))
         {
             return ProblemTypes.ConflictProblem("A key with this id exists already; try again.");
         }

@@ -56,7 +56,7 @@ public static class AdminBatchEndpoints
         }
 
         var id = Identifiers.NewId("b");
-        var result = await grains.GetGrain<IBatchGrain>(id).CreateAsync(definition);
+        var result = await grains.Grain<IBatchGrain>(id).CreateAsync(definition);
         return result.Status == BatchCommandStatus.Done
             ? TypedResults.Created($"/api/v1/admin/batches/{id}", result.Batch!)
             : ProblemTypes.ConflictProblem("The batch could not be created.", result.Detail);
@@ -64,7 +64,7 @@ public static class AdminBatchEndpoints
 
     private static async Task<Ok<BatchSummary[]>> ListAsync(ClaimsPrincipal user, IGrainFactory grains)
     {
-        var all = await grains.GetGrain<IBatchCatalogGrain>("all").ListAsync();
+        var all = await grains.Grain<IBatchCatalogGrain>("all").ListAsync();
         return TypedResults.Ok(all.Where(b => user.CanAdminister(b.RegionCode)).ToArray());
     }
 
@@ -95,7 +95,7 @@ public static class AdminBatchEndpoints
             return missing;
         }
 
-        var result = await grains.GetGrain<IBatchGrain>(id).UpdateAsync(definition);
+        var result = await grains.Grain<IBatchGrain>(id).UpdateAsync(definition);
         return ToResponse(result);
     }
 
@@ -107,7 +107,7 @@ public static class AdminBatchEndpoints
             return ProblemTypes.NotFoundProblem("The batch");
         }
 
-        return ToResponse(await command(grains.GetGrain<IBatchGrain>(id)));
+        return ToResponse(await command(grains.Grain<IBatchGrain>(id)));
     }
 
     private static async Task<Results<Ok<BatchSnapshot>, ValidationProblem, ProblemHttpResult>> AddQuantityAsync(
@@ -150,7 +150,7 @@ public static class AdminBatchEndpoints
         }
 
         var keys = ids.Select(person.Key).Distinct(StringComparer.Ordinal).ToList();
-        await Task.WhenAll(keys.Select(k => grains.GetGrain<IPersonLedgerGrain>(k).AddTargetAsync(id)));
+        await Task.WhenAll(keys.Select(k => grains.Grain<IPersonLedgerGrain>(k).AddTargetAsync(id)));
         return TypedResults.Ok(new TargetsResponse(keys.Count));
     }
 
@@ -162,7 +162,7 @@ public static class AdminBatchEndpoints
             return null;
         }
 
-        var batch = await grains.GetGrain<IBatchGrain>(id).GetAsync();
+        var batch = await grains.Grain<IBatchGrain>(id).GetAsync();
         return batch is not null && user.CanAdminister(batch.Definition.RegionCode) ? batch : null;
     }
 
@@ -178,12 +178,12 @@ public static class AdminBatchEndpoints
     private static async Task<ValidationProblem?> ReferenceProblemAsync(BatchDefinition d, IGrainFactory grains)
     {
         var v = new Validation();
-        if (await grains.GetGrain<IRegistryGrain<TrainingProgram>>(d.ProgramId).GetAsync() is null)
+        if (await grains.Grain<IRegistryGrain<TrainingProgram>>(d.ProgramId).GetAsync() is null)
         {
             v.Add("programId", $"No program '{d.ProgramId}' is registered.");
         }
 
-        var institutions = await Task.WhenAll(d.EligibleInstitutionIds.Select(i => grains.GetGrain<IRegistryGrain<Institution>>(i).GetAsync()));
+        var institutions = await Task.WhenAll(d.EligibleInstitutionIds.Select(i => grains.Grain<IRegistryGrain<Institution>>(i).GetAsync()));
         foreach (var (institutionId, found) in d.EligibleInstitutionIds.Zip(institutions))
         {
             if (found is null)
@@ -192,7 +192,7 @@ public static class AdminBatchEndpoints
             }
         }
 
-        var channels = await Task.WhenAll(d.EnabledChannelIds.Select(c => grains.GetGrain<IRegistryGrain<Channel>>(c).GetAsync()));
+        var channels = await Task.WhenAll(d.EnabledChannelIds.Select(c => grains.Grain<IRegistryGrain<Channel>>(c).GetAsync()));
         foreach (var (channelId, found) in d.EnabledChannelIds.Zip(channels))
         {
             if (found is null)

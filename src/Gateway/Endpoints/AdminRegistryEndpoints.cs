@@ -84,14 +84,14 @@ public static class AdminRegistryEndpoints
 
     private static async Task<Results<Created<T>, ValidationProblem, ProblemHttpResult>> CreateAsync<T>(T entry, string id, IGrainFactory grains, string path)
         where T : class =>
-        await grains.GetGrain<IRegistryGrain<T>>(id).CreateAsync(entry)
+        await grains.Grain<IRegistryGrain<T>>(id).CreateAsync(entry)
             ? TypedResults.Created($"/api/v1/admin/{path}/{id}", entry)
             : ProblemTypes.ConflictProblem($"An entry with id '{id}' exists already.");
 
     private static async Task<Results<Ok<T>, ProblemHttpResult>> GetAsync<T>(string id, IGrainFactory grains, string what)
         where T : class
     {
-        var entry = Identifiers.IsValidSlug(id) ? await grains.GetGrain<IRegistryGrain<T>>(id).GetAsync() : null;
+        var entry = Identifiers.IsValidSlug(id) ? await grains.Grain<IRegistryGrain<T>>(id).GetAsync() : null;
         return entry is null ? ProblemTypes.NotFoundProblem(what) : TypedResults.Ok(entry);
     }
 

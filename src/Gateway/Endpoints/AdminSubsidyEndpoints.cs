@@ -30,14 +30,14 @@ public static class AdminSubsidyEndpoints
 
     private static async Task<Results<Ok<SubsidyApplicationView[]>, ProblemHttpResult>> ListAsync(string batchId, ClaimsPrincipal user, IGrainFactory grains)
     {
-        var batch = Identifiers.IsValidSlug(batchId) ? await grains.GetGrain<IBatchGrain>(batchId).GetAsync() : null;
+        var batch = Identifiers.IsValidSlug(batchId) ? await grains.Grain<IBatchGrain>(batchId).GetAsync() : null;
         if (batch is null || !user.CanAdminister(batch.Definition.RegionCode))
         {
             return ProblemTypes.NotFoundProblem("The batch");
         }
 
-        var ids = await grains.GetGrain<IBatchApplicationsGrain>(batchId).ListAsync();
-        var views = await Task.WhenAll(ids.Select(id => grains.GetGrain<ISubsidyApplicationGrain>(id).GetAsync()));
+        var ids = await grains.Grain<IBatchApplicationsGrain>(batchId).ListAsync();
+        var views = await Task.WhenAll(ids.Select(id => grains.Grain<ISubsidyApplicationGrain>(id).GetAsync()));
         return TypedResults.Ok(views.OfType<SubsidyApplicationView>().ToArray());
     }
 
@@ -91,7 +91,7 @@ public static class AdminSubsidyEndpoints
             return ProblemTypes.NotFoundProblem("The subsidy application");
         }
 
-        return ToResponse(await grains.GetGrain<ISubsidyApplicationGrain>(id).ReviewAsync([.. decisions]));
+        return ToResponse(await grains.Grain<ISubsidyApplicationGrain>(id).ReviewAsync([.. decisions]));
     }
 
     private static async Task<Results<Ok<SubsidyApplicationView>, ValidationProblem, ProblemHttpResult>> DisburseAsync(string id, ClaimsPrincipal user, IGrainFactory grains)
@@ -101,12 +101,12 @@ public static class AdminSubsidyEndpoints
             return ProblemTypes.NotFoundProblem("The subsidy application");
         }
 
-        return ToResponse(await grains.GetGrain<ISubsidyApplicationGrain>(id).DisburseAsync());
+        return ToResponse(await grains.Grain<ISubsidyApplicationGrain>(id).DisburseAsync());
     }
 
     private static async Task<SubsidyApplicationView?> FindAsync(string id, ClaimsPrincipal user, IGrainFactory grains)
     {
-        var application = Identifiers.IsValidSlug(id) ? await grains.GetGrain<ISubsidyApplicationGrain>(id).GetAsync() : null;
+        var application = Identifiers.IsValidSlug(id) ? await grains.Grain<ISubsidyApplicationGrain>(id).GetAsync() : null;
         return application is not null && user.CanAdminister(application.RegionCode) ? application : null;
     }
 

@@ -40,7 +40,7 @@ public static class ChannelEndpoints
     {
         var channel = user.ScopeOf();
         var now = time.GetUtcNow();
-        var all = await grains.GetGrain<IBatchCatalogGrain>("all").ListAsync();
+        var all = await grains.Grain<IBatchCatalogGrain>("all").ListAsync();
         return TypedResults.Ok(all
             .Where(b => b.Status == BatchStatus.Active && b.ClaimOpensAt <= now && now < b.ClaimClosesAt)
             .Where(b => b.EnabledChannelIds.IsDefaultOrEmpty || b.EnabledChannelIds.Contains(channel))
@@ -70,7 +70,7 @@ public static class ChannelEndpoints
             return v.ToProblem();
         }
 
-        var vouchers = await grains.GetGrain<IPersonLedgerGrain>(person.Key(id!)).GetWalletAsync();
+        var vouchers = await grains.Grain<IPersonLedgerGrain>(person.Key(id!)).GetWalletAsync();
         return TypedResults.Ok(new WalletResponse(id!.Masked, vouchers));
     }
 
@@ -86,7 +86,7 @@ public static class ChannelEndpoints
             return v.ToProblem();
         }
 
-        var result = await grains.GetGrain<IPersonLedgerGrain>(person.Key(id!)).ReturnAsync(normalized!);
+        var result = await grains.Grain<IPersonLedgerGrain>(person.Key(id!)).ReturnAsync(normalized!);
         return result.Status switch
         {
             VoucherCommandStatus.Done => TypedResults.Ok(result.Voucher!),
@@ -118,14 +118,14 @@ public static class ChannelEndpoints
             return v.ToProblem();
         }
 
-        if (await grains.GetGrain<IRegistryGrain<Institution>>(body.InstitutionId!).GetAsync() is null)
+        if (await grains.Grain<IRegistryGrain<Institution>>(body.InstitutionId!).GetAsync() is null)
         {
             return Validation.Single("institutionId", $"No institution '{body.InstitutionId}' is registered.");
         }
 
         var channel = user.ScopeOf();
         var use = new VoucherUse(body.InstitutionId!, UseMode.Online, channel, null, courseId, classId);
-        var result = await grains.GetGrain<IPersonLedgerGrain>(person.Key(id!)).UseAsync(normalized!, use);
+        var result = await grains.Grain<IPersonLedgerGrain>(person.Key(id!)).UseAsync(normalized!, use);
         return result.Status switch
         {
             VoucherCommandStatus.Done => TypedResults.Ok(result.Voucher!),
@@ -143,7 +143,7 @@ public static class ChannelEndpoints
             return v.ToProblem();
         }
 
-        if (await grains.GetGrain<IVoucherGrain>(normalized!).GetAsync() is null)
+        if (await grains.Grain<IVoucherGrain>(normalized!).GetAsync() is null)
         {
             return ProblemTypes.NotFoundProblem("The voucher");
         }

@@ -72,14 +72,14 @@ public static class CheckInEndpoints
         }
 
         var institutionId = user.ScopeOf();
-        if (await grains.GetGrain<IRegistryGrain<Institution>>(institutionId).GetAsync() is null)
+        if (await grains.Grain<IRegistryGrain<Institution>>(institutionId).GetAsync() is null)
         {
             return ProblemTypes.ConflictProblem("The institution is not registered.",
                 "Check-ins are measured from the institution's registered location and radius; an HR admin registers it first.");
         }
 
         sessionId ??= Identifiers.NewId("cs");
-        var result = await grains.GetGrain<ITrainingClassGrain>(CheckInKeys.Class(institutionId, definition.ClassId))
+        var result = await grains.Grain<ITrainingClassGrain>(CheckInKeys.Class(institutionId, definition.ClassId))
             .PublishSessionAsync(sessionId, definition);
         switch (result.Status)
         {
@@ -106,14 +106,14 @@ public static class CheckInEndpoints
             return Validation.Single("classId", "The query parameter classId is required: 2 to 64 lower-case letters, digits and hyphens.");
         }
 
-        var sessions = await grains.GetGrain<ITrainingClassGrain>(CheckInKeys.Class(user.ScopeOf(), classId!)).ListSessionsAsync();
+        var sessions = await grains.Grain<ITrainingClassGrain>(CheckInKeys.Class(user.ScopeOf(), classId!)).ListSessionsAsync();
         return TypedResults.Ok(sessions.ToArray());
     }
 
     private static async Task<Results<Ok<ClassSessionView>, ProblemHttpResult>> GetSessionAsync(string id, ClaimsPrincipal user, IGrainFactory grains)
     {
         var session = Identifiers.IsValidSlug(id)
-            ? await grains.GetGrain<IClassSessionGrain>(CheckInKeys.Session(user.ScopeOf(), id)).GetAsync()
+            ? await grains.Grain<IClassSessionGrain>(CheckInKeys.Session(user.ScopeOf(), id)).GetAsync()
             : null;
         return session is null ? ProblemTypes.NotFoundProblem("The class session") : TypedResults.Ok(session);
     }
@@ -121,7 +121,7 @@ public static class CheckInEndpoints
     private static async Task<Results<Ok<SessionAttendance>, ProblemHttpResult>> GetSessionAttendanceAsync(string id, ClaimsPrincipal user, IGrainFactory grains)
     {
         var attendance = Identifiers.IsValidSlug(id)
-            ? await grains.GetGrain<IClassSessionGrain>(CheckInKeys.Session(user.ScopeOf(), id)).GetAttendanceAsync()
+            ? await grains.Grain<IClassSessionGrain>(CheckInKeys.Session(user.ScopeOf(), id)).GetAttendanceAsync()
             : null;
         return attendance is null ? ProblemTypes.NotFoundProblem("The class session") : TypedResults.Ok(attendance);
     }
@@ -134,7 +134,7 @@ public static class CheckInEndpoints
             return Validation.Single("classId", "The query parameter classId is required: 2 to 64 lower-case letters, digits and hyphens.");
         }
 
-        var attendance = await grains.GetGrain<ITrainingClassGrain>(CheckInKeys.Class(user.ScopeOf(), classId!)).GetAttendanceAsync(null);
+        var attendance = await grains.Grain<ITrainingClassGrain>(CheckInKeys.Class(user.ScopeOf(), classId!)).GetAttendanceAsync(null);
         return attendance is null ? ProblemTypes.NotFoundProblem("A class with sessions") : TypedResults.Ok(attendance);
     }
 
@@ -149,15 +149,15 @@ public static class CheckInEndpoints
         }
 
         var institutionId = user.ScopeOf();
-        var voucher = await grains.GetGrain<IVoucherGrain>(normalized!).GetAsync();
+        var voucher = await grains.Grain<IVoucherGrain>(normalized!).GetAsync();
         if (voucher is null || voucher.InstitutionId != institutionId)
         {
             return ProblemTypes.NotFoundProblem("A voucher used at this institution");
         }
 
-        var classIds = await grains.GetGrain<IVoucherAttendanceGrain>(CheckInKeys.Voucher(institutionId, voucher.Code)).ListClassesAsync();
+        var classIds = await grains.Grain<IVoucherAttendanceGrain>(CheckInKeys.Voucher(institutionId, voucher.Code)).ListClassesAsync();
         var classes = await Task.WhenAll(classIds.Select(async classId =>
-            (ClassId: classId, Attendance: await grains.GetGrain<ITrainingClassGrain>(CheckInKeys.Class(institutionId, classId)).GetAttendanceAsync(voucher.Code))));
+            (ClassId: classId, Attendance: await grains.Grain<ITrainingClassGrain>(CheckInKeys.Class(institutionId, classId)).GetAttendanceAsync(voucher.Code))));
         var lines = classes
             .Where(c => c.Attendance is { Vouchers.Length: > 0 })
             .Select(c =>
@@ -206,7 +206,7 @@ public static class CheckInEndpoints
 
         var institutionId = body.InstitutionId!;
         var personKey = person.Key(id!);
-        var wallet = await grains.GetGrain<IPersonLedgerGrain>(personKey).GetWalletAsync();
+        var wallet = await grains.Grain<IPersonLedgerGrain>(personKey).GetWalletAsync();
         var enrolled = wallet
             .Where(w => w.InstitutionId == institutionId && w.Status is VoucherStatus.Used or VoucherStatus.SubsidyApplied)
             .Where(w => code is null || w.Code == code)
@@ -214,7 +214,7 @@ public static class CheckInEndpoints
             .FirstOrDefault();
         var request = new CheckInRequest(personKey, enrolled is null ? null : new EnrolledVoucher(enrolled.Code, enrolled.HolderName, enrolled.HolderIdNumber),
             user.ScopeOf(), body.RequestId, body.Attestation!.Method!, body.Latitude!.Value, body.Longitude!.Value, body.AccuracyMeters);
-        var result = await grains.GetGrain<IClassSessionGrain>(CheckInKeys.Session(institutionId, body.SessionId!)).CheckInAsync(request);
+        var result = await grains.Grain<IClassSessionGrain>(CheckInKeys.Session(institutionId, body.SessionId!)).CheckInAsync(request);
         return ToHttp(result, code is not null);
     }
 

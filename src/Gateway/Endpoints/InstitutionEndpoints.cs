@@ -80,7 +80,7 @@ public static class InstitutionEndpoints
         }
         else
         {
-            var result = await grains.GetGrain<IVoucherGrain>(code).VerifyAsync(institution);
+            var result = await grains.Grain<IVoucherGrain>(code).VerifyAsync(institution);
             answer = new VerifyResponse(code, result.Valid, result.Verdict, result.Voucher);
         }
 
@@ -109,7 +109,7 @@ public static class InstitutionEndpoints
         }
 
         var use = new VoucherUse(user.ScopeOf(), UseMode.Offline, user.FindFirstValue(ClaimTypes.NameIdentifier), device, courseId, classId);
-        var result = await grains.GetGrain<IVoucherGrain>(normalized!).UseAsync(use);
+        var result = await grains.Grain<IVoucherGrain>(normalized!).UseAsync(use);
         return result.Status switch
         {
             VoucherCommandStatus.Done => TypedResults.Ok(result.Voucher!),
@@ -153,14 +153,14 @@ public static class InstitutionEndpoints
             return v.ToProblem();
         }
 
-        var batch = await grains.GetGrain<IBatchGrain>(body.BatchId!).GetAsync();
+        var batch = await grains.Grain<IBatchGrain>(body.BatchId!).GetAsync();
         if (batch is null)
         {
             return ProblemTypes.NotFoundProblem("The batch");
         }
 
         var id = body.RequestId is null ? Identifiers.NewId("sa") : ApplicationIdFor(user.ScopeOf(), body.RequestId);
-        var result = await grains.GetGrain<ISubsidyApplicationGrain>(id)
+        var result = await grains.Grain<ISubsidyApplicationGrain>(id)
             .SubmitAsync(user.ScopeOf(), batch.Id, batch.Definition.RegionCode, [.. codes.Distinct(StringComparer.Ordinal)]);
         return TypedResults.Created($"/api/v1/institution/subsidy-applications/{id}", result.Application!);
     }
@@ -174,7 +174,7 @@ public static class InstitutionEndpoints
 
     private static async Task<Results<Ok<SubsidyApplicationView>, ProblemHttpResult>> GetApplicationAsync(string id, ClaimsPrincipal user, IGrainFactory grains)
     {
-        var application = Identifiers.IsValidSlug(id) ? await grains.GetGrain<ISubsidyApplicationGrain>(id).GetAsync() : null;
+        var application = Identifiers.IsValidSlug(id) ? await grains.Grain<ISubsidyApplicationGrain>(id).GetAsync() : null;
         return application is not null && application.InstitutionId == user.ScopeOf()
             ? TypedResults.Ok(application)
             : ProblemTypes.NotFoundProblem("The subsidy application");
@@ -183,7 +183,7 @@ public static class InstitutionEndpoints
     private static async Task<Ok<InstitutionIdentity>> GetSelfAsync(ClaimsPrincipal user, IGrainFactory grains)
     {
         var id = user.ScopeOf();
-        var institution = await grains.GetGrain<IRegistryGrain<Institution>>(id).GetAsync();
+        var institution = await grains.Grain<IRegistryGrain<Institution>>(id).GetAsync();
         return TypedResults.Ok(new InstitutionIdentity(
             id, institution?.Name ?? user.FindFirstValue(ClaimTypes.Name) ?? id, user.FindFirstValue(ClaimTypes.NameIdentifier) ?? ""));
     }

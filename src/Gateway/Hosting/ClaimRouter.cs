@@ -15,7 +15,7 @@ public sealed class ClaimRouter(IGrainFactory grains)
     {
         if (!shardCounts.TryGetValue(request.BatchId, out var shards))
         {
-            shards = await grains.GetGrain<IBatchGrain>(request.BatchId).GetStockShardsAsync();
+            shards = await grains.Grain<IBatchGrain>(request.BatchId).GetStockShardsAsync();
             if (shards == 0)
             {
                 return new(ClaimOutcome.BatchNotFound);

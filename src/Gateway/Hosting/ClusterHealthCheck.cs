@@ -1,3 +1,4 @@
+using Vouchers.Contracts;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Vouchers.Gateway.Hosting;
@@ -9,7 +10,7 @@ public sealed class ClusterHealthCheck(IGrainFactory grains) : IHealthCheck
     {
         try
         {
-            await grains.GetGrain<IBatchCatalogGrain>("all").ListAsync().WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
+            await grains.Grain<IBatchCatalogGrain>("all").ListAsync().WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
             return HealthCheckResult.Healthy();
         }
         catch (Exception ex) when (ex is TimeoutException or OrleansException or SiloUnavailableException or InvalidOperationException)

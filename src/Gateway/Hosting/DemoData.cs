@@ -32,19 +32,19 @@ public sealed partial class DemoData(IGrainFactory grains, IOptions<DemoOptions>
         foreach (var (keyId, role, scope, name) in Principals)
         {
             var principal = new Principal(keyId, role, scope, name, ApiKeys.HashSecret(options.Value.SecretFor(keyId)));
-            await grains.GetGrain<IRegistryGrain<Principal>>(keyId).CreateAsync(principal);
+            await grains.Grain<IRegistryGrain<Principal>>(keyId).CreateAsync(principal);
         }
 
-        await grains.GetGrain<IRegistryGrain<Channel>>("national-app").CreateAsync(new Channel("national-app", "国家社保公共服务平台 App"));
-        await grains.GetGrain<IRegistryGrain<Channel>>("bank-app").CreateAsync(new Channel("bank-app", "银行 App"));
-        await grains.GetGrain<IRegistryGrain<Institution>>("sz-skills-school").CreateAsync(
+        await grains.Grain<IRegistryGrain<Channel>>("national-app").CreateAsync(new Channel("national-app", "国家社保公共服务平台 App"));
+        await grains.Grain<IRegistryGrain<Channel>>("bank-app").CreateAsync(new Channel("bank-app", "银行 App"));
+        await grains.Grain<IRegistryGrain<Institution>>("sz-skills-school").CreateAsync(
             new Institution("sz-skills-school", "深圳市职业技能训练学校", "440304", "深圳市福田区", 22.5431, 114.0579, 300));
-        await grains.GetGrain<IRegistryGrain<Institution>>("gz-tech-college").CreateAsync(
+        await grains.Grain<IRegistryGrain<Institution>>("gz-tech-college").CreateAsync(
             new Institution("gz-tech-college", "广州市技师学院", "440106", "广州市天河区", 23.1291, 113.2644, 500));
-        await grains.GetGrain<IRegistryGrain<TrainingProgram>>(ProgramId).CreateAsync(
+        await grains.Grain<IRegistryGrain<TrainingProgram>>(ProgramId).CreateAsync(
             new TrainingProgram(ProgramId, "电工（初级）Electrician, basic", "6-31-01-03", "44"));
 
-        var batch = grains.GetGrain<IBatchGrain>(BatchId);
+        var batch = grains.Grain<IBatchGrain>(BatchId);
         if (await batch.GetAsync() is null)
         {
             var now = time.GetUtcNow();

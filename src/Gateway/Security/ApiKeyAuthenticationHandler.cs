@@ -33,7 +33,7 @@ public sealed class ApiKeyAuthenticationHandler(
         var principal = await cache.GetOrCreateAsync(("principal", keyId), entry =>
         {
             entry.AbsoluteExpirationRelativeToNow = security.Value.PrincipalCacheDuration;
-            return grains.GetGrain<IRegistryGrain<Principal>>(keyId).GetAsync();
+            return grains.Grain<IRegistryGrain<Principal>>(keyId).GetAsync();
         });
 
         if (principal is null || !ApiKeys.Matches(secret, principal.SecretHash))

@@ -1,3 +1,4 @@
+using Vouchers.Contracts;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 
@@ -44,7 +45,7 @@ public sealed class FailedLookupGuard(IGrainFactory grains, IOptions<Verificatio
     public async Task RecordFailureAsync(string institutionId)
     {
         var o = options.Value;
-        if (await grains.GetGrain<IFailedLookupGuardGrain>(institutionId).RecordAsync(o.MaxFailedLookups, o.FailedLookupWindow) is { } until)
+        if (await grains.Grain<IFailedLookupGuardGrain>(institutionId).RecordAsync(o.MaxFailedLookups, o.FailedLookupWindow) is { } until)
         {
             blockedUntil[institutionId] = until;
         }

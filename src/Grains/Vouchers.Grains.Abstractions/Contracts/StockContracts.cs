@@ -73,5 +73,5 @@ public static class StockShards
     }
 
     public static IStockShardGrain ShardFor(this IGrainFactory grains, string batchId, string personKey, int shards) =>
-        grains.GetGrain<IStockShardGrain>(KeyOf(batchId, IndexOf(personKey, shards)));
+        grains.Grain<IStockShardGrain>(KeyOf(batchId, IndexOf(personKey, shards)));
 }

@@ -195,7 +195,7 @@ internal sealed partial class BatchGrain(
 
     private StockTerms? Terms => Definition is null ? null : new(Definition, state.State.Status);
 
-    private IStockShardGrain Shard(int index) => GrainFactory.GetGrain<IStockShardGrain>(StockShards.KeyOf(Id, index));
+    private IStockShardGrain Shard(int index) => GrainFactory.Grain<IStockShardGrain>(StockShards.KeyOf(Id, index));
 
     /// <summary>
     /// Takes back the unreserved units of every shard but <paramref name="except"/>. Returns how many came back, and
@@ -286,7 +286,7 @@ internal sealed partial class BatchGrain(
         {
             // Only definition and status changes reach the catalog and the shards; claims never touch them.
             var summary = new BatchSummary(Id, d.Title, d.ProgramId, d.RegionCode, state.State.Status, d.ClaimOpensAt, d.ClaimClosesAt, d.EnabledChannelIds);
-            await GrainFactory.GetGrain<IBatchCatalogGrain>(BatchCatalogGrain.Key).UpsertAsync(summary);
+            await GrainFactory.Grain<IBatchCatalogGrain>(BatchCatalogGrain.Key).UpsertAsync(summary);
             var terms = Terms!;
             await Task.WhenAll(Enumerable.Range(0, state.State.StockShards).Select(i => Shard(i).RefreshAsync(terms)));
         }

@@ -95,10 +95,10 @@ internal sealed partial class ClassSessionGrain(
                 .ThenBy(c => c.VoucherCode, StringComparer.Ordinal)]));
 
     private Task RecordClassAsync(string code, string classId) =>
-        GrainFactory.GetGrain<IVoucherAttendanceGrain>(CheckInKeys.Voucher(InstitutionId, code)).AddClassAsync(classId);
+        GrainFactory.Grain<IVoucherAttendanceGrain>(CheckInKeys.Voucher(InstitutionId, code)).AddClassAsync(classId);
 
     private async Task<Institution> InstitutionAsync() =>
-        institution ??= await GrainFactory.GetGrain<IRegistryGrain<Institution>>(InstitutionId).GetAsync()
+        institution ??= await GrainFactory.Grain<IRegistryGrain<Institution>>(InstitutionId).GetAsync()
             ?? throw new InvalidOperationException($"Institution '{InstitutionId}' has a published session but no registry entry.");
 
     private ClassSessionView View()

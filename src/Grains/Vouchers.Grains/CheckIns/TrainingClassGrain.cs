@@ -78,5 +78,5 @@ internal sealed class TrainingClassGrain(
     }
 
     private IClassSessionGrain Session(string sessionId) =>
-        GrainFactory.GetGrain<IClassSessionGrain>(CheckInKeys.Session(InstitutionId, sessionId));
+        GrainFactory.Grain<IClassSessionGrain>(CheckInKeys.Session(InstitutionId, sessionId));
 }

@@ -19,13 +19,13 @@ internal sealed class PersonLedgerGrain(
     public async Task<ImmutableArray<VoucherView>> GetWalletAsync()
     {
         var stored = await claims.ListByPersonAsync(PersonKey);
-        var views = await Task.WhenAll(stored.Select(c => GrainFactory.GetGrain<IVoucherGrain>(c.Code).GetAsync()));
+        var views = await Task.WhenAll(stored.Select(c => GrainFactory.Grain<IVoucherGrain>(c.Code).GetAsync()));
         return [.. views.OfType<VoucherView>()];
     }
 
     public async Task<VoucherCommandResult> ReturnAsync(string code)
     {
-        var result = await GrainFactory.GetGrain<IVoucherGrain>(code).ReturnAsync(PersonKey);
+        var result = await GrainFactory.Grain<IVoucherGrain>(code).ReturnAsync(PersonKey);
 
         // A retried return answers as the first one did.
         return result is { Status: VoucherCommandStatus.Rejected, Verdict: VerifyVerdict.Returned }
@@ -34,7 +34,7 @@ internal sealed class PersonLedgerGrain(
     }
 
     public Task<VoucherCommandResult> UseAsync(string code, VoucherUse use) =>
-        GrainFactory.GetGrain<IVoucherGrain>(code).UseAsync(use with { HolderKey = PersonKey });
+        GrainFactory.Grain<IVoucherGrain>(code).UseAsync(use with { HolderKey = PersonKey });
 
     public async Task AddTargetAsync(string batchId)
     {

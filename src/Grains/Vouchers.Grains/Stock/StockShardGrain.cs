@@ -54,7 +54,7 @@ internal sealed partial class StockShardGrain(
     private int lowWater;
     private DateTimeOffset dryUntil;
 
-    private IBatchGrain Batch => GrainFactory.GetGrain<IBatchGrain>(batchId);
+    private IBatchGrain Batch => GrainFactory.Grain<IBatchGrain>(batchId);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -148,7 +148,7 @@ internal sealed partial class StockShardGrain(
     private async Task<ClaimResult> ClaimNewAsync(ClaimRequest request)
     {
         var onTargetedList = terms?.Definition.Eligibility.TargetedListOnly == true
-            && await GrainFactory.GetGrain<IPersonLedgerGrain>(request.PersonKey).IsTargetedAsync(batchId);
+            && await GrainFactory.Grain<IPersonLedgerGrain>(request.PersonKey).IsTargetedAsync(batchId);
         if (Refusal(request, onTargetedList) is { } refusal)
         {
             return refusal;
@@ -357,7 +357,7 @@ internal sealed partial class StockShardGrain(
 
     private async Task<ClaimResult> RepeatAsync(string code, string channelId, string requestId, ClaimRequest request)
     {
-        var voucher = await GrainFactory.GetGrain<IVoucherGrain>(code).GetAsync();
+        var voucher = await GrainFactory.Grain<IVoucherGrain>(code).GetAsync();
         var replay = channelId == request.ChannelId && requestId == request.RequestId;
         return new(replay ? ClaimOutcome.Replayed : ClaimOutcome.AlreadyClaimed, voucher);
     }

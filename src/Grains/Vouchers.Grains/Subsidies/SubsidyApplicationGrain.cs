@@ -31,7 +31,7 @@ internal sealed class SubsidyApplicationGrain(
         var lines = new List<SubsidyLine>(codes.Length);
         foreach (var code in codes.Distinct(StringComparer.Ordinal))
         {
-            var voucher = GrainFactory.GetGrain<IVoucherGrain>(code);
+            var voucher = GrainFactory.Grain<IVoucherGrain>(code);
             var view = await voucher.GetAsync();
             if (view is null || view.BatchId != batchId)
             {
@@ -51,7 +51,7 @@ internal sealed class SubsidyApplicationGrain(
         state.State.Lines = lines;
         state.State.SubmittedAt = time.GetUtcNow();
         await state.WriteStateAsync();
-        await GrainFactory.GetGrain<IBatchApplicationsGrain>(batchId).AddAsync(Id);
+        await GrainFactory.Grain<IBatchApplicationsGrain>(batchId).AddAsync(Id);
         return new(SubsidyCommandStatus.Done, View());
     }
 
@@ -92,7 +92,7 @@ internal sealed class SubsidyApplicationGrain(
             }
             else
             {
-                await GrainFactory.GetGrain<IVoucherGrain>(line.Code).ReleaseFromApplicationAsync(Id);
+                await GrainFactory.Grain<IVoucherGrain>(line.Code).ReleaseFromApplicationAsync(Id);
                 lines[index] = line with { Status = SubsidyLineStatus.Rejected, Reason = decision.Reason };
             }
         }
@@ -124,7 +124,7 @@ internal sealed class SubsidyApplicationGrain(
         {
             if (lines[i].Status == SubsidyLineStatus.Approved)
             {
-                var redeemed = await GrainFactory.GetGrain<IVoucherGrain>(lines[i].Code).RedeemAsync(Id);
+                var redeemed = await GrainFactory.Grain<IVoucherGrain>(lines[i].Code).RedeemAsync(Id);
                 lines[i] = redeemed.Status == VoucherCommandStatus.Done
                     ? lines[i] with { Status = SubsidyLineStatus.Redeemed }
                     : lines[i] with { Status = SubsidyLineStatus.Rejected, Reason = "The voucher could not be redeemed: " + (redeemed.Detail ?? redeemed.Verdict.ToString()) };

@@ -92,7 +92,7 @@ internal sealed partial class VoucherGrain(
         }
 
         var now = time.GetUtcNow();
-        var shard = GrainFactory.GetGrain<IStockShardGrain>(StockShards.KeyOf(issue.BatchId, issue.Shard));
+        var shard = GrainFactory.Grain<IStockShardGrain>(StockShards.KeyOf(issue.BatchId, issue.Shard));
         await shard.ReturnAsync(issue.PersonKey, Code, now); // false only when an earlier attempt got that far
         state.State.Status = VoucherStatus.Returned;
         state.State.ClosedAt = now;
@@ -158,7 +158,7 @@ internal sealed partial class VoucherGrain(
         return Done();
     }
 
-    private IBatchGrain Batch => GrainFactory.GetGrain<IBatchGrain>(state.State.Issue!.BatchId);
+    private IBatchGrain Batch => GrainFactory.Grain<IBatchGrain>(state.State.Issue!.BatchId);
 
     /// <summary>The stored status, or Expired once an unused voucher's validity has passed.</summary>
     private VoucherStatus CurrentStatus() =>
