@@ -188,6 +188,9 @@ public sealed class VerificationRecordTests(GatewayFactory gateway) : IClassFixt
     [InlineData("cursor=abc", "cursor")]
     [InlineData("cursor=", "cursor")]
     [InlineData("cursor=AQAAAAAAAAAAAAAAAAAAAAAA", "cursor")]
+    [InlineData("cursor=..%2F..%2Fetc%2Fpasswd", "cursor")]
+    [InlineData("cursor=AQAAAAAAAAAAAAAAAAAAAA%3D%3D%3D", "cursor")]
+    [InlineData("cursor=%E4%BD%A0%E5%A5%BD", "cursor")]
     public async Task ABadPageIsRefusedWithAProblemNamingTheField(string query, string field)
     {
         var institution = gateway.ClientFor(Demo.InstitutionSzSkillsSchool);

@@ -103,7 +103,8 @@ public static partial class RecordQueryInput
     {
         cursor = null;
         Span<byte> bytes = stackalloc byte[CursorBytes + 3];
-        if (text.Length > 32 || !Base64Url.TryDecodeFromChars(text, bytes, out var written) || written != CursorBytes || bytes[0] != CursorVersion)
+        // Base64Url.TryDecodeFromChars throws on a character outside the alphabet, so that is checked first.
+        if (text.Length > 32 || !Base64Url.IsValid(text) || !Base64Url.TryDecodeFromChars(text, bytes, out var written) || written != CursorBytes || bytes[0] != CursorVersion)
         {
             return false;
         }
