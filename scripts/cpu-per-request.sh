@@ -13,7 +13,8 @@
 # scenario's init included). On a box with idle cores, .NET's thread pool spins before it sleeps, so CPU figures are
 # an upper bound of the work; latency is the figure to trust.
 #
-# Tunables (environment): CPU_PRIME=30s  CPU_DURATION=20s  CPU_ENGINE_ENV="" (extra VAR=value for the engine)
+# Tunables (environment): CPU_PRIME=30s  CPU_DURATION=20s  CPU_ENGINE_ENV="" / CPU_RUNNER_ENV="" (extra VAR=value for
+#   the engine / the load generator)
 #   CPU_RUNNER_ARGS="" (extra runner arguments, e.g. "--quantity 1000000")  CPU_REPORTS=(a new /tmp folder)
 # Every process it started is stopped on exit.
 set -euo pipefail
@@ -93,8 +94,8 @@ postgres_pids() {
 
 run() {
   local name="$1" rate="$2" time="$3" warmup="$4"
-  # shellcheck disable=SC2086 # CPU_RUNNER_ARGS is a list of arguments
-  /usr/bin/env time -f "%U %S" -o "$reports/$name.time" dotnet "$runner" --scenario "$scenario" --target "$url" \
+  # shellcheck disable=SC2086 # CPU_RUNNER_ENV and CPU_RUNNER_ARGS are lists of words
+  /usr/bin/env time -f "%U %S" -o "$reports/$name.time" env ${CPU_RUNNER_ENV:-} dotnet "$runner" --scenario "$scenario" --target "$url" \
     --rate "$rate" --duration "$time" --warmup "$warmup" --progress 0 --report-folder "$reports" --report-name "$name" \
     ${CPU_RUNNER_ARGS:-} >"$reports/$name.log" 2>&1 || true
 }
@@ -103,7 +104,7 @@ log "priming: $scenario at ${1}/s for $prime"
 run prime "$1" "$prime" 0s
 
 printf '%-8s %-10s %-9s %-9s %-9s %-9s %-10s %-10s %-10s %s\n' rate ok/s p50_ms p99_ms dropped failed \
-  engine_cpu loadgen_cpu pg_cpu "µs per request (engine / load generator / PostgreSQL)"
+  engine_cpu loadgen_cpu pg_cpu "µs of CPU per request (engine / load generator / PostgreSQL)"
 for rate in "$@"; do
   name="$scenario-$rate"
   pg="$(postgres_pids)"
