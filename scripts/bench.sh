@@ -96,14 +96,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-  python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])
-s.close()'
-}
-
 # "20s", "1m", "500ms" → seconds (may be fractional).
 seconds_of() {
   python3 -c 'import re, sys

@@ -48,14 +48,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-  python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])
-s.close()'
-}
-
 # ticks PID...: utime + stime of the processes, in clock ticks (100 per CPU-second).
 ticks() {
   local total=0 pid t

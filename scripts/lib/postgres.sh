@@ -62,8 +62,8 @@ _pg_ensure_owner_account() {
   fi
 }
 
-# Prints a TCP port on 127.0.0.1 that nothing listens on right now.
-_pg_free_port() {
+# Prints a TCP port on 127.0.0.1 that nothing listens on right now (the scripts that source this file use it too).
+free_port() {
   if command -v python3 >/dev/null 2>&1; then
     python3 -c 'import socket
 s = socket.socket()
@@ -109,7 +109,7 @@ pg_start() {
   export VOUCHERS_PG_DIR="$dir"
 
   local port
-  port="$(_pg_free_port)" || { pg_stop; return 1; }
+  port="$(free_port)" || { pg_stop; return 1; }
   export VOUCHERS_PG_PORT="$port"
 
   if ! _pg_as_owner "$VOUCHERS_PG_BIN/initdb" -D "$dir/data" -U postgres --auth=trust \
