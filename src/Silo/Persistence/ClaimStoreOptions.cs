@@ -11,10 +11,13 @@ public sealed class ClaimStoreOptions
     public int MaxBatchSize { get; set; } = 512;
 
     /// <summary>
-    /// Flush loops running side by side, each with one group (and one pooled connection) in flight. More than one
-    /// lets the next group be written while the previous one waits for its commit.
+    /// Flush loops running side by side, each with one group (and one pooled connection) in flight. One is the
+    /// default: the groups of one batch take turns on its stock row anyway (migration 0007), so a second writer on a
+    /// hot batch only splits the queue into smaller groups that wait for each other's lock. Measured with
+    /// <c>scripts/cpu-per-request.sh claim-burst</c> (docs/ARCHITECTURE.md): one writer costs PostgreSQL about a
+    /// third less per claim, with a lower p50 and p99. More may help when many batches are claimed at once.
     /// </summary>
-    public int Writers { get; set; } = 2;
+    public int Writers { get; set; } = 1;
 
     /// <summary>
     /// While busy (it wrote a group within the last 10 ms), how long a writer waits for more appends before it
