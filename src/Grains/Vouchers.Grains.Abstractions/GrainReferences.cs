@@ -1,7 +1,7 @@
 namespace Vouchers.Contracts;
 
 /// <summary>
-/// The one way this code base gets a grain by its string key: <c>grains.Grain&lt;IVoucherGrain&gt;(code)</c>.
+/// How the product code gets a grain by its string key: <c>grains.Grain&lt;IVoucherGrain&gt;(code)</c> (tests may use Orleans directly).
 /// </summary>
 /// <remarks>
 /// <see cref="IGrainFactory.GetGrain{TGrainInterface}(string, string?)"/> works out the grain's interface type by
