@@ -21,6 +21,41 @@ public sealed class VoucherCodeTests
     }
 
     [Fact]
+    public void ACodePacksIntoANumberAndBackAndNoTwoCodesShareOne()
+    {
+        var numbers = new HashSet<UInt128>();
+        for (var n = 0; n < 1_000; n++)
+        {
+            var code = VoucherCode.New();
+
+            Assert.True(VoucherCode.TryPack(code, out var packed), code);
+            Assert.Equal(code, VoucherCode.Unpack(packed));
+            Assert.True(numbers.Add(packed), code);
+        }
+
+        Assert.True(VoucherCode.TryPack("ZZZZZZZZZZZZZZZZZ", out var highest));
+        Assert.Equal("ZZZZZZZZZZZZZZZZZ", VoucherCode.Unpack(highest));
+        Assert.True(VoucherCode.TryPack("00000000000000001", out var low));
+        Assert.NotEqual(low, UInt128.Zero);
+        Assert.Equal("00000000000000001", VoucherCode.Unpack(low));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("ABC")]
+    [InlineData("0000000000000000")]
+    [InlineData("000000000000000000")]
+    [InlineData("0000000000000000U")]
+    [InlineData("00000000-00000000")]
+    [InlineData("abcdefghjkmnpqrst")]
+    public void OnlyCodeShapedTextPacks(string? text)
+    {
+        Assert.False(VoucherCode.TryPack(text, out var packed));
+        Assert.Equal(UInt128.Zero, packed);
+    }
+
+    [Fact]
     public void EverySingleCharacterSubstitutionIsCaught()
     {
         for (var n = 0; n < 50; n++)

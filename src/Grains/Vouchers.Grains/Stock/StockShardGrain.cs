@@ -33,7 +33,7 @@ internal sealed partial class StockShardGrain(
     private static readonly TimeSpan TailRetryDelay = TimeSpan.FromMilliseconds(2);
 
     /// <summary>Unreturned claims taken through this shard, by person key.</summary>
-    private readonly Dictionary<string, LiveClaim> live = new(StringComparer.Ordinal);
+    private readonly LiveClaims live = new();
 
     /// <summary>Claims waiting for the store, by person key.</summary>
     private readonly Dictionary<string, Task> pending = new(StringComparer.Ordinal);
@@ -61,7 +61,9 @@ internal sealed partial class StockShardGrain(
         (batchId, index) = StockShards.Parse(this.GetPrimaryKeyString());
         var attachment = await Batch.AttachShardAsync(index);
         terms = attachment.Terms;
-        foreach (var claim in await store.LoadShardAsync(batchId, index, cancellationToken))
+        var stored = await store.LoadShardAsync(batchId, index, cancellationToken);
+        live.EnsureCapacity(Math.Max(attachment.Leased, stored.Count));
+        foreach (var claim in stored)
         {
             if (claim.Returned)
             {
@@ -69,7 +71,7 @@ internal sealed partial class StockShardGrain(
             }
             else
             {
-                live[claim.PersonKey] = new(claim.Code, claim.ChannelId, claim.RequestId, claim.ExpiresAt);
+                live.Add(claim.PersonKey, claim.Code, claim.ChannelId, claim.RequestId, claim.ExpiresAt);
                 CountExpiry(claim.ExpiresAt, +1);
             }
         }
@@ -91,9 +93,9 @@ internal sealed partial class StockShardGrain(
             await earlier;
         }
 
-        if (live.TryGetValue(person, out var mine))
+        if (live.TryGet(person, out var mine))
         {
-            return await RepeatAsync(mine.Code, mine.ChannelId, mine.RequestId, request);
+            return await RepeatAsync(mine.Code, mine.IsFrom(request.ChannelId, request.RequestId));
         }
 
         var settled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -116,10 +118,9 @@ internal sealed partial class StockShardGrain(
             return false;
         }
 
-        if (live.TryGetValue(personKey, out var claim) && claim.Code == code)
+        if (live.TryRemove(personKey, code, out var expiresAt))
         {
-            live.Remove(personKey);
-            CountExpiry(claim.ExpiresAt, -1);
+            CountExpiry(expiresAt, -1);
         }
 
         returned++;
@@ -210,7 +211,7 @@ internal sealed partial class StockShardGrain(
             switch (outcome)
             {
                 case AppendOutcome.Stored:
-                    live[request.PersonKey] = new(claim.Code, claim.ChannelId, claim.RequestId, claim.ExpiresAt);
+                    live.Add(request.PersonKey, claim.Code, claim.ChannelId, claim.RequestId, claim.ExpiresAt);
                     CountExpiry(claim.ExpiresAt, +1);
                     return new(ClaimOutcome.Claimed, ViewOf(claim));
                 case AppendOutcome.PersonHasLiveClaim:
@@ -218,7 +219,7 @@ internal sealed partial class StockShardGrain(
                     available++;
                     if (await store.FindLiveAsync(batchId, request.PersonKey) is { } other)
                     {
-                        return await RepeatAsync(other.Code, other.ChannelId, other.RequestId, request);
+                        return await RepeatAsync(other.Code, other.ChannelId == request.ChannelId && other.RequestId == request.RequestId);
                     }
 
                     return new(ClaimOutcome.Busy); // returned meanwhile: the caller may simply retry
@@ -355,10 +356,9 @@ internal sealed partial class StockShardGrain(
         return lease;
     }
 
-    private async Task<ClaimResult> RepeatAsync(string code, string channelId, string requestId, ClaimRequest request)
+    private async Task<ClaimResult> RepeatAsync(string code, bool replay)
     {
         var voucher = await GrainFactory.Grain<IVoucherGrain>(code).GetAsync();
-        var replay = channelId == request.ChannelId && requestId == request.RequestId;
         return new(replay ? ClaimOutcome.Replayed : ClaimOutcome.AlreadyClaimed, voucher);
     }
 
@@ -379,8 +379,6 @@ internal sealed partial class StockShardGrain(
     private static VoucherView ViewOf(StoredClaim c) =>
         new(c.Code, c.BatchId, c.ProgramId, VoucherStatus.Claimed, c.HolderName, c.HolderIdNumber, c.SubsidyAmount,
             c.ClaimedAt, c.ExpiresAt, c.ChannelId, null, null, null);
-
-    private sealed record LiveClaim(string Code, string ChannelId, string RequestId, DateTimeOffset ExpiresAt);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Stock shard {BatchId}/{Index} holds {Leased} units on lease but {Live} live claims; it takes no new claims until it gets stock")]
     private partial void LogLeaseShort(string batchId, int index, int leased, int live);

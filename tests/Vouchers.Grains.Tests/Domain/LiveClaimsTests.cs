@@ -1,0 +1,102 @@
+using Vouchers.Domain;
+using Vouchers.Grains.Stock;
+
+namespace Vouchers.Grains.Tests.Domain;
+
+public sealed class LiveClaimsTests
+{
+    private static readonly DateTimeOffset Expiry = new DateTimeOffset(2027, 6, 30, 23, 59, 59, 123, TimeSpan.FromHours(8)).AddTicks(4567);
+
+    [Fact]
+    public void AClaimIsFoundByItsPersonWithItsCodeExpiryAndRequest()
+    {
+        var live = new LiveClaims();
+        var code = VoucherCode.New();
+        live.Add("person-a", code, "channel-1", "request-1", Expiry);
+
+        Assert.Equal(1, live.Count);
+        Assert.True(live.TryGet("person-a", out var claim));
+        Assert.Equal(code, claim.Code);
+        Assert.Equal(Expiry, claim.ExpiresAt);
+        Assert.True(claim.IsFrom("channel-1", "request-1"));
+        Assert.False(claim.IsFrom("channel-1", "request-2"));
+        Assert.False(claim.IsFrom("channel-2", "request-1"));
+        Assert.False(live.TryGet("person-b", out _));
+    }
+
+    [Fact]
+    public void ChannelAndRequestDoNotRunIntoEachOther()
+    {
+        var live = new LiveClaims();
+        live.Add("person-a", VoucherCode.New(), "ab", "c", Expiry);
+
+        Assert.True(live.TryGet("person-a", out var claim));
+        Assert.True(claim.IsFrom("ab", "c"));
+        Assert.False(claim.IsFrom("a", "bc"));
+        Assert.False(claim.IsFrom("abc", ""));
+    }
+
+    [Fact]
+    public void ALongRequestIdIsTold()
+    {
+        var live = new LiveClaims();
+        var request = new string('r', 1_000);
+        live.Add("person-a", VoucherCode.New(), "channel-1", request, Expiry);
+
+        Assert.True(live.TryGet("person-a", out var claim));
+        Assert.True(claim.IsFrom("channel-1", request));
+        Assert.False(claim.IsFrom("channel-1", request[..^1] + "s"));
+    }
+
+    [Fact]
+    public void OnlyThePersonsOwnCodeIsRemoved()
+    {
+        var live = new LiveClaims();
+        var code = VoucherCode.New();
+        live.Add("person-a", code, "channel-1", "request-1", Expiry);
+
+        Assert.False(live.TryRemove("person-a", VoucherCode.New(), out _));
+        Assert.False(live.TryRemove("person-b", code, out _));
+        Assert.Equal(1, live.Count);
+
+        Assert.True(live.TryRemove("person-a", code, out var expiresAt));
+        Assert.Equal(Expiry, expiresAt);
+        Assert.Equal(0, live.Count);
+        Assert.False(live.TryGet("person-a", out _));
+    }
+
+    [Fact]
+    public void ACodeThatDoesNotPackIsKeptAsItIs()
+    {
+        var live = new LiveClaims();
+        live.Add("person-a", "legacy-code-1", "channel-1", "request-1", Expiry);
+        live.Add("person-b", VoucherCode.New(), "channel-1", "request-2", Expiry);
+
+        Assert.True(live.TryGet("person-a", out var claim));
+        Assert.Equal("legacy-code-1", claim.Code);
+        Assert.True(live.TryRemove("person-a", "legacy-code-1", out _));
+        Assert.False(live.TryGet("person-a", out _));
+        Assert.Equal(1, live.Count);
+    }
+
+    [Fact]
+    public void ManyPeopleEachKeepTheirOwnClaim()
+    {
+        var live = new LiveClaims();
+        live.EnsureCapacity(10_000);
+        var codes = Enumerable.Range(0, 10_000).Select(_ => VoucherCode.New()).ToArray();
+        for (var i = 0; i < codes.Length; i++)
+        {
+            live.Add($"person-{i}", codes[i], "channel-1", $"request-{i}", Expiry.AddSeconds(i));
+        }
+
+        Assert.Equal(codes.Length, live.Count);
+        for (var i = 0; i < codes.Length; i++)
+        {
+            Assert.True(live.TryGet($"person-{i}", out var claim));
+            Assert.Equal(codes[i], claim.Code);
+            Assert.Equal(Expiry.AddSeconds(i), claim.ExpiresAt);
+            Assert.True(claim.IsFrom("channel-1", $"request-{i}"));
+        }
+    }
+}
