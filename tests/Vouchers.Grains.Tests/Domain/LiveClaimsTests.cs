@@ -80,6 +80,21 @@ public sealed class LiveClaimsTests
     }
 
     [Fact]
+    public void ALaterClaimOfThePersonReplacesTheEarlierOne()
+    {
+        var live = new LiveClaims();
+        var code = VoucherCode.New();
+        live.Add("person-a", "legacy-code-1", "channel-1", "request-1", Expiry);
+        live.Add("person-a", code, "channel-1", "request-2", Expiry.AddDays(1));
+
+        Assert.Equal(1, live.Count);
+        Assert.True(live.TryGet("person-a", out var claim));
+        Assert.Equal(code, claim.Code);
+        Assert.True(claim.IsFrom("channel-1", "request-2"));
+        Assert.Equal(Expiry.AddDays(1), claim.ExpiresAt);
+    }
+
+    [Fact]
     public void ManyPeopleEachKeepTheirOwnClaim()
     {
         var live = new LiveClaims();

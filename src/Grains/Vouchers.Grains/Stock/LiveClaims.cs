@@ -35,7 +35,11 @@ internal sealed class LiveClaims
     public void Add(string personKey, string code, string channelId, string requestId, DateTimeOffset expiresAt)
     {
         var person = Fingerprint(personKey);
-        if (!VoucherCode.TryPack(code, out var packed))
+        if (VoucherCode.TryPack(code, out var packed))
+        {
+            unpacked.Remove(person);
+        }
+        else
         {
             unpacked[person] = code;
         }
