@@ -11,7 +11,7 @@ public sealed class ClaimStoreOptions
     public int MaxBatchSize { get; set; } = 512;
 
     /// <summary>
-    /// Flush loops running side by side, each with one group (and one pooled connection) in flight. One is the
+    /// Writer threads running side by side, each with one group (and one pooled connection) in flight. One is the
     /// default: the groups of one batch take turns on its stock row anyway (migration 0007), so a second writer on a
     /// hot batch only splits the queue into smaller groups that wait for each other's lock. Measured with
     /// <c>scripts/cpu-per-request.sh claim-burst</c> (docs/ARCHITECTURE.md): one writer costs PostgreSQL about
