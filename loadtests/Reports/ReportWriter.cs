@@ -72,6 +72,7 @@ public static class ReportWriter
                     latencyMs = Latency(st.Ok.Latency),
                     statusCodes = st.StatusCodes.Select(c => new { statusCode = c.StatusCode, isError = c.IsError, count = c.Count }),
                 }),
+                timeline = s.Timeline.Select(t => new { second = t.Second, ok = t.OkCount, fail = t.FailCount, dropped = t.DroppedCount, p50 = R(t.P50Ms), p99 = R(t.P99Ms), max = R(t.MaxMs) }),
                 invariants = s.Invariants.Select(i => new { name = i.Name, passed = i.Passed, detail = i.Detail }),
                 thresholds = s.Thresholds.Select(t => new { threshold = t.Threshold, actual = R(t.Actual), passed = t.Passed }),
                 passed = s.Passed,

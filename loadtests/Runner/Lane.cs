@@ -129,6 +129,7 @@ internal sealed class Lane
     private sealed class OpenGate(Lane lane, OperationType operation, int maxConcurrency, long maxLagTicks, RunControl control)
     {
         private readonly Lock gate = new();
+        private static readonly long InlineLagTicks = Stopwatch.Frequency / 1000;
         private readonly Queue<(ScenarioRuntime Runtime, long Intended)> pending = new();
         private int inFlight;
 
@@ -154,6 +155,11 @@ internal sealed class Lane
             }
         }
 
+        /// <summary>
+        /// Admits an arrival on the scheduler thread. On time, the iteration starts right here and runs until its
+        /// first wait (its request is on the wire), which spares a thread-pool hand-off and the wake-ups it costs;
+        /// behind schedule, it goes to the thread pool so the scheduler catches up.
+        /// </summary>
         public void Arrive(long intended)
         {
             var runtime = lane.Pick();
@@ -169,7 +175,14 @@ internal sealed class Lane
                 inFlight++;
             }
 
-            Launch(runtime, intended);
+            if (Stopwatch.GetTimestamp() - intended < InlineLagTicks)
+            {
+                _ = RunAsync(runtime, intended);
+            }
+            else
+            {
+                Launch(runtime, intended);
+            }
         }
 
         /// <summary>Arrivals that waited longer than the lag tolerance are dropped, as k6 drops iterations.</summary>

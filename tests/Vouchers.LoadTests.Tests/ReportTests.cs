@@ -47,6 +47,12 @@ public sealed class ReportTests : IDisposable
         }
 
         Assert.Contains(s.GetProperty("statusCodes").EnumerateArray(), c => c.GetProperty("statusCode").GetString() == "409 sold-out" && c.GetProperty("count").GetInt64() == 10);
+        var seconds = s.GetProperty("timeline").EnumerateArray().ToList();
+        Assert.Equal(2, seconds.Count);
+        Assert.Equal([0, 1], seconds.Select(t => t.GetProperty("second").GetInt32()));
+        Assert.Equal(90, seconds.Sum(t => t.GetProperty("ok").GetInt64()));
+        Assert.Equal(10, seconds.Sum(t => t.GetProperty("fail").GetInt64()));
+        Assert.All(seconds, t => Assert.True(t.GetProperty("p99").GetDouble() >= t.GetProperty("p50").GetDouble()));
         Assert.True(json.RootElement.GetProperty("passed").GetBoolean());
 
         var html = await File.ReadAllTextAsync(Path.Combine(folder, "run.html"));
