@@ -22,9 +22,9 @@ builder.Services.AddSingleton<DemoData>();
 builder.Services.AddSingleton<ClaimRouter>();
 builder.Services.AddOptions<VerificationOptions>().BindConfiguration(VerificationOptions.Section);
 builder.Services.AddSingleton<FailedLookupGuard>();
+builder.Services.AddSingleton<CallerCache>();
 builder.Services.AddVerificationRecording();
 builder.Services.AddHostedService<DemoSeeder>();
-builder.Services.AddMemoryCache();
 
 builder.Services.ConfigureHttpJsonOptions(o =>
 {

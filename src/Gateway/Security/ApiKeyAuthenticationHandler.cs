@@ -1,54 +1,37 @@
-using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
-using Vouchers.Contracts;
 
 namespace Vouchers.Gateway.Security;
 
-/// <summary>Authenticates the X-Api-Key header against the principal registry (cached briefly per gateway).</summary>
+/// <summary>
+/// Authenticates the X-Api-Key header against the principal registry, through the gateway's <see cref="CallerCache"/>:
+/// a key seen lately is checked without a grain call or an allocation of its own.
+/// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    IGrainFactory grains,
-    IMemoryCache cache,
-    IOptions<VoucherSecurityOptions> security) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    CallerCache callers) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
 
-    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (!Request.Headers.TryGetValue(ApiKeys.HeaderName, out var values) || values.Count == 0)
         {
-            return AuthenticateResult.NoResult();
+            return Task.FromResult(AuthenticateResult.NoResult());
         }
 
-        if (!ApiKeys.TrySplit(values[0], out var keyId, out var secret))
+        var key = values[0];
+        if (!ApiKeys.TrySplit(key, out var keyId, out var secret))
         {
-            return AuthenticateResult.Fail("The API key is malformed.");
+            return Task.FromResult(AuthenticateResult.Fail("The API key is malformed."));
         }
 
-        var principal = await cache.GetOrCreateAsync(("principal", keyId), entry =>
-        {
-            entry.AbsoluteExpirationRelativeToNow = security.Value.PrincipalCacheDuration;
-            return grains.Grain<IRegistryGrain<Principal>>(keyId).GetAsync();
-        });
-
-        if (principal is null || !ApiKeys.Matches(secret, principal.SecretHash))
-        {
-            return AuthenticateResult.Fail("The API key is not valid.");
-        }
-
-        var identity = new ClaimsIdentity(
-        [
-            new Claim(ClaimTypes.NameIdentifier, principal.KeyId),
-            new Claim(ClaimTypes.Name, principal.DisplayName),
-            new Claim(ClaimTypes.Role, principal.Role.ToString()),
-            new Claim(CallerClaims.Scope, principal.Scope),
-        ], SchemeName);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+        return callers.TryGet(key.AsSpan(keyId), out var caller)
+            ? Task.FromResult(Check(caller, key.AsSpan(secret)))
+            : LoadAndCheckAsync(key![keyId], key[secret]);
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -56,4 +39,12 @@ public sealed class ApiKeyAuthenticationHandler(
         Response.Headers.WWWAuthenticate = $"{SchemeName} header=\"{ApiKeys.HeaderName}\"";
         return base.HandleChallengeAsync(properties);
     }
+
+    private async Task<AuthenticateResult> LoadAndCheckAsync(string keyId, string secret) =>
+        Check(await callers.LoadAsync(keyId), secret);
+
+    private static AuthenticateResult Check(Caller caller, ReadOnlySpan<char> secret) =>
+        caller.Admits(secret)
+            ? AuthenticateResult.Success(new AuthenticationTicket(caller.User, SchemeName))
+            : AuthenticateResult.Fail("The API key is not valid.");
 }

@@ -9,6 +9,9 @@ public static partial class Identifiers
     /// <summary>Registry ids (programs, institutions, channels): lower-case letters, digits and hyphens, 2–64 long.</summary>
     public static bool IsValidSlug(string? id) => id is not null && SlugPattern().IsMatch(id);
 
+    /// <summary>The same rule for characters that are not (yet) a string, e.g. a part of a header.</summary>
+    public static bool IsValidSlug(ReadOnlySpan<char> id) => SlugPattern().IsMatch(id);
+
     /// <summary>Client request ids: 1–64 printable ASCII characters without spaces.</summary>
     public static bool IsValidRequestId(string? id) => id is not null && RequestIdPattern().IsMatch(id);
 

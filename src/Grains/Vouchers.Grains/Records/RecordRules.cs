@@ -18,10 +18,12 @@ public static class RecordRules
             throw new ArgumentException($"A device id has at most {MaxDeviceIdLength} characters.", nameof(record));
         }
 
-        string?[] texts = [record.InstitutionId, record.MaskedCode, record.Clerk, record.DeviceId, record.CourseId, record.ClassId];
-        if (texts.Any(text => text is not null && text.Contains('\0', StringComparison.Ordinal)))
+        if (HasNul(record.InstitutionId) || HasNul(record.MaskedCode) || HasNul(record.Clerk) || HasNul(record.DeviceId)
+            || HasNul(record.CourseId) || HasNul(record.ClassId))
         {
             throw new ArgumentException("A record's texts must not contain NUL characters.", nameof(record));
         }
     }
+
+    private static bool HasNul(string? text) => text is not null && text.Contains('\0', StringComparison.Ordinal);
 }

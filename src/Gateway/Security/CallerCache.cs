@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using System.Security.Claims;
+using Microsoft.Extensions.Options;
+using Vouchers.Contracts;
+
+namespace Vouchers.Gateway.Security;
+
+/// <summary>
+/// The API keys this gateway looked up lately, by key id, each with what a request needs from it: the stored hash of
+/// the secret as bytes and the caller's claims, built once. Every request presents its key, so the lookup takes the
+/// key id as characters of the header (no string made) and a hit allocates nothing; entries live for
+/// <see cref="VoucherSecurityOptions.PrincipalCacheDuration"/>. A key id that names no key is remembered too (so
+/// guessed ids do not reach the registry on every request), but only while the cache holds fewer than
+/// <see cref="MaxEntries"/> entries.
+/// </summary>
+public sealed class CallerCache
+{
+    public const int MaxEntries = 100_000;
+
+    private readonly ConcurrentDictionary<string, Caller> callers = new(StringComparer.Ordinal);
+    private readonly Func<string, Task<Principal?>> load;
+    private readonly IOptions<VoucherSecurityOptions> options;
+    private readonly TimeProvider time;
+    private int additions;
+
+    public CallerCache(IGrainFactory grains, IOptions<VoucherSecurityOptions> options, TimeProvider time)
+        : this(keyId => grains.Grain<IRegistryGrain<Principal>>(keyId).GetAsync(), options, time)
+    {
+    }
+
+    /// <summary>With another source of principals than the registry grains (tests).</summary>
+    internal CallerCache(Func<string, Task<Principal?>> load, IOptions<VoucherSecurityOptions> options, TimeProvider time)
+    {
+        this.load = load;
+        this.options = options;
+        this.time = time;
+    }
+
+    public int Count => callers.Count;
+
+    /// <summary>The cached caller of a key id, when it is cached and fresh.</summary>
+    public bool TryGet(ReadOnlySpan<char> keyId, out Caller caller) =>
+        callers.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(keyId, out caller!) && caller.ExpiresAt > time.GetUtcNow();
+
+    /// <summary>Reads the key from the registry and caches it.</summary>
+    public async Task<Caller> LoadAsync(string keyId)
+    {
+        var principal = await load(keyId);
+        var caller = new Caller(principal, time.GetUtcNow() + options.Value.PrincipalCacheDuration);
+        if (Interlocked.Increment(ref additions) % 1024 == 0 || callers.Count >= MaxEntries)
+        {
+            Sweep();
+        }
+
+        if (principal is not null || callers.Count < MaxEntries)
+        {
+            callers[keyId] = caller;
+        }
+
+        return caller;
+    }
+
+    private void Sweep()
+    {
+        var now = time.GetUtcNow();
+        foreach (var (keyId, caller) in callers)
+        {
+            if (caller.ExpiresAt <= now)
+            {
+                callers.TryRemove(new KeyValuePair<string, Caller>(keyId, caller));
+            }
+        }
+    }
+}
+
+/// <summary>A looked-up API key: null <see cref="Principal"/> when the key id names no key.</summary>
+public sealed class Caller
+{
+    private readonly byte[] secretHash;
+
+    public Caller(Principal? principal, DateTimeOffset expiresAt)
+    {
+        Principal = principal;
+        ExpiresAt = expiresAt;
+        secretHash = principal is null ? [] : ApiKeys.HashBytes(principal.SecretHash);
+        User = principal is null
+            ? new ClaimsPrincipal()
+            : new ClaimsPrincipal(new ClaimsIdentity(
+            [
+                new Claim(ClaimTypes.NameIdentifier, principal.KeyId),
+                new Claim(ClaimTypes.Name, principal.DisplayName),
+                new Claim(ClaimTypes.Role, principal.Role.ToString()),
+                new Claim(CallerClaims.Scope, principal.Scope),
+            ], ApiKeyAuthenticationHandler.SchemeName));
+    }
+
+    public Principal? Principal { get; }
+
+    public DateTimeOffset ExpiresAt { get; }
+
+    /// <summary>The caller's claims, shared by its requests and never changed.</summary>
+    public ClaimsPrincipal User { get; }
+
+    /// <summary>Whether the key exists and the secret is its secret (compared in constant time).</summary>
+    public bool Admits(ReadOnlySpan<char> secret) => Principal is not null && ApiKeys.SecretMatches(secret, secretHash);
+}
