@@ -10,24 +10,22 @@ public sealed class RequestLimits(RequestDelegate next, IProblemDetailsService p
 {
     public const long MaxBodyBytes = 64 * 1024;
 
-    public async Task InvokeAsync(HttpContext context)
-    {
-        if (context.Request.ContentLength > MaxBodyBytes)
-        {
-            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-            await problems.WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = context,
-                ProblemDetails = new ProblemDetails
-                {
-                    Status = StatusCodes.Status413PayloadTooLarge,
-                    Title = "The request body is too large.",
-                    Detail = $"Bodies are limited to {MaxBodyBytes / 1024} KiB.",
-                },
-            });
-            return;
-        }
+    // Not async itself: the common case hands the request on without a state machine of its own.
+    public Task InvokeAsync(HttpContext context) =>
+        context.Request.ContentLength > MaxBodyBytes ? RefuseAsync(context) : next(context);
 
-        await next(context);
+    private Task RefuseAsync(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+        return problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = StatusCodes.Status413PayloadTooLarge,
+                Title = "The request body is too large.",
+                Detail = $"Bodies are limited to {MaxBodyBytes / 1024} KiB.",
+            },
+        }).AsTask();
     }
 }
