@@ -56,18 +56,23 @@ public sealed class ApiResponse(int status, byte[] body, bool replayed)
 }
 
 /// <summary>
-/// The voucher engine's HTTP contract, as far as the scenarios use it. One pooled HttpClient for the whole run;
-/// no proxy, no redirects, no cookies.
+/// The voucher engine's HTTP contract, as far as the scenarios use it. Requests to an <c>http://</c> target go
+/// through <see cref="Http1Client"/> (the runner's own lean HTTP/1.1 client); <c>https://</c> targets, and tests that
+/// bring their own handler, through one pooled HttpClient for the whole run: no proxy, no redirects, no cookies.
 /// </summary>
 public sealed class VoucherApi : IDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private static readonly MediaTypeHeaderValue JsonType = new("application/json");
     private readonly HttpClient http;
+    private readonly Http1Client? lean;
 
     public VoucherApi(Uri target, ApiKeys keys, HttpMessageHandler? handler = null)
     {
         Keys = keys;
+        lean = handler is null && Http1Client.Supports(target) && Environment.GetEnvironmentVariable("VOUCHERS_LOADTEST_HTTPCLIENT") != "1"
+            ? new Http1Client(target)
+            : null;
         handler ??= new SocketsHttpHandler
         {
             UseProxy = false,
@@ -85,6 +90,11 @@ public sealed class VoucherApi : IDisposable
 
     public async Task<ApiResponse> SendAsync(HttpMethod method, string path, string? apiKey, object? body, CancellationToken cancellationToken)
     {
+        if (lean is not null)
+        {
+            return await lean.SendAsync(method.Method, path, apiKey, body is null ? null : JsonSerializer.SerializeToUtf8Bytes(body, Json), cancellationToken);
+        }
+
         using var request = new HttpRequestMessage(method, path);
         if (apiKey is not null)
         {
@@ -185,7 +195,11 @@ public sealed class VoucherApi : IDisposable
     public Task<ApiResponse> DisburseAsync(string applicationId, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, $"/api/v1/admin/subsidy-applications/{applicationId}/disburse", Keys.Admin, null, cancellationToken);
 
-    public void Dispose() => http.Dispose();
+    public void Dispose()
+    {
+        lean?.Dispose();
+        http.Dispose();
+    }
 
     public static string Text(ApiResponse r)
     {
