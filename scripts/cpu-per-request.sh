@@ -8,12 +8,13 @@
 # It builds in Release, starts a throwaway PostgreSQL (scripts/lib/postgres.sh, synchronous commit on) and the engine
 # as bench.sh's "engine" (cluster mode, one node: the gateway co-hosting a silo, brute-force guard lifted), primes it
 # with the scenario for CPU_PRIME (JIT tier-up goes on for tens of seconds on two busy cores), then runs the scenario
-# at each rate for CPU_DURATION after a 3 s warm-up. CPU is read from /proc (utime + stime) around each run, so the
+# at each rate for CPU_DURATION after a CPU_WARMUP warm-up (each run is a new load-generator process, whose own start-up
+# shows in the first seconds). CPU is read from /proc (utime + stime) around each run, so the
 # engine's and PostgreSQL's figures span the warm-up too; the load generator's is its whole process (start-up and the
 # scenario's init included). On a box with idle cores, .NET's thread pool spins before it sleeps, so CPU figures are
 # an upper bound of the work; latency is the figure to trust.
 #
-# Tunables (environment): CPU_PRIME=30s  CPU_DURATION=20s  CPU_ENGINE_ENV="" / CPU_RUNNER_ENV="" (extra VAR=value for
+# Tunables (environment): CPU_PRIME=30s  CPU_DURATION=20s  CPU_WARMUP=3s  CPU_ENGINE_ENV="" / CPU_RUNNER_ENV="" (extra VAR=value for
 #   the engine / the load generator)
 #   CPU_RUNNER_ARGS="" (extra runner arguments, e.g. "--quantity 1000000")  CPU_REPORTS=(a new /tmp folder)
 # Every process it started is stopped on exit.
@@ -25,6 +26,7 @@ scenario="$1"
 shift
 prime="${CPU_PRIME:-30s}"
 duration="${CPU_DURATION:-20s}"
+warmup="${CPU_WARMUP:-3s}"
 reports="${CPU_REPORTS:-$(mktemp -d /tmp/vouchers-cpu.XXXXXX)}"
 mkdir -p "$reports"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -102,7 +104,7 @@ for rate in "$@"; do
   pg="$(postgres_pids)"
   # shellcheck disable=SC2086 # pg is a list of pids
   e0="$(ticks "$engine")" p0="$(ticks $pg)" s0=$SECONDS
-  run "$name" "$rate" "$duration" 3s
+  run "$name" "$rate" "$duration" "$warmup"
   # shellcheck disable=SC2086
   e1="$(ticks "$engine")" p1="$(ticks $pg)" s1=$SECONDS
   python3 - "$reports/$name.json" "$reports/$name.time" "$rate" "$((e1 - e0))" "$((p1 - p0))" "$((s1 - s0))" <<'PY'
