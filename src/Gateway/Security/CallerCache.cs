@@ -22,6 +22,7 @@ public sealed class CallerCache
     private readonly IOptions<VoucherSecurityOptions> options;
     private readonly TimeProvider time;
     private int additions;
+    private long lastSweepTicks = long.MinValue / 2;
 
     public CallerCache(IGrainFactory grains, IOptions<VoucherSecurityOptions> options, TimeProvider time)
         : this(keyId => grains.Grain<IRegistryGrain<Principal>>(keyId).GetAsync(), options, time)
@@ -46,13 +47,16 @@ public sealed class CallerCache
     public async Task<Caller> LoadAsync(string keyId)
     {
         var principal = await load(keyId);
-        var caller = new Caller(principal, time.GetUtcNow() + options.Value.PrincipalCacheDuration);
-        if (Interlocked.Increment(ref additions) % 1024 == 0 || callers.Count >= MaxEntries)
+        var now = time.GetUtcNow();
+        var caller = new Caller(principal, now + options.Value.PrincipalCacheDuration);
+        var full = callers.Count >= MaxEntries;
+        if (Interlocked.Increment(ref additions) % 1024 == 0 || full)
         {
-            Sweep();
+            SweepExpired(now);
+            full = callers.Count >= MaxEntries;
         }
 
-        if (principal is not null || callers.Count < MaxEntries)
+        if (principal is not null || !full)
         {
             callers[keyId] = caller;
         }
@@ -60,9 +64,18 @@ public sealed class CallerCache
         return caller;
     }
 
-    private void Sweep()
+    /// <summary>
+    /// Removes the expired entries: every 1,024 loads, and on a load that finds the cache full, but then at most once a
+    /// second, so that a flood of guessed key ids cannot make every request walk the whole cache.
+    /// </summary>
+    private void SweepExpired(DateTimeOffset now)
     {
-        var now = time.GetUtcNow();
+        var last = Interlocked.Read(ref lastSweepTicks);
+        if (now.UtcTicks - last < TimeSpan.TicksPerSecond || Interlocked.CompareExchange(ref lastSweepTicks, now.UtcTicks, last) != last)
+        {
+            return;
+        }
+
         foreach (var (keyId, caller) in callers)
         {
             if (caller.ExpiresAt <= now)
