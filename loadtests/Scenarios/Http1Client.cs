@@ -11,8 +11,9 @@ namespace Vouchers.LoadTests.Scenarios;
 /// A plain HTTP/1.1 client for <c>http://</c> targets: keep-alive connections from a pool, one request at a time per
 /// connection, each request written with one send and its answer read into the connection's buffer. It does only
 /// what the scenarios need (status, body, one header), so that the load generator spends as little of a shared box's
-/// CPU as it can: HttpClient took about twice its CPU per request here. Bodies come as Content-Length or chunked; a
-/// connection the server closed while idle is replaced once, as HttpClient does.
+/// CPU as it can. Bodies come as Content-Length or chunked; a connection the server closed while idle is replaced
+/// once, as HttpClient does; a request unanswered after <see cref="Timeout"/> fails, found by a once-a-second sweep
+/// rather than a timer per request.
 /// </summary>
 public sealed class Http1Client : IDisposable
 {
@@ -23,10 +24,13 @@ public sealed class Http1Client : IDisposable
     private readonly ConcurrentStack<Connection> idle = new();
     private readonly EndPoint endPoint;
     private readonly string host;
+    private readonly ConcurrentDictionary<Connection, byte> open = new();
+    private readonly Timer watchdog;
     private volatile bool disposed;
 
-    public Http1Client(Uri target)
+    public Http1Client(Uri target, TimeSpan? timeout = null)
     {
+        Timeout = timeout ?? TimeSpan.FromSeconds(30);
         if (target.Scheme != Uri.UriSchemeHttp)
         {
             throw new ArgumentException("Only http:// targets.", nameof(target));
@@ -36,6 +40,8 @@ public sealed class Http1Client : IDisposable
             ? new IPEndPoint(address, target.Port)
             : new DnsEndPoint(target.Host, target.Port);
         host = target.IsDefaultPort ? target.Host : $"{target.Host}:{target.Port}";
+        var period = TimeSpan.FromTicks(Math.Min(TimeSpan.TicksPerSecond, Math.Max(Timeout.Ticks / 4, TimeSpan.TicksPerMillisecond * 10)));
+        watchdog = new Timer(_ => AbortOverdue(), null, period, period);
     }
 
     public static bool Supports(Uri target) => target.Scheme == Uri.UriSchemeHttp;
@@ -49,7 +55,12 @@ public sealed class Http1Client : IDisposable
             for (var attempt = 0; ; attempt++)
             {
                 var reused = idle.TryPop(out var connection);
-                connection ??= await Connection.OpenAsync(endPoint, cancellationToken);
+                if (connection is null)
+                {
+                    connection = await Connection.OpenAsync(endPoint, cancellationToken);
+                    open[connection] = 0;
+                }
+
                 try
                 {
                     var (response, keepAlive) = await connection.ExchangeAsync(request, cancellationToken);
@@ -59,19 +70,24 @@ public sealed class Http1Client : IDisposable
                     }
                     else
                     {
-                        connection.Dispose();
+                        Close(connection);
                     }
 
                     return response;
                 }
+                catch (Exception ex) when (connection.Overdue)
+                {
+                    Close(connection);
+                    throw new HttpRequestException($"No answer within {Timeout.TotalSeconds:0.###} s.", ex);
+                }
                 catch (Exception ex) when (reused && attempt == 0 && !connection.ReceivedAny && ex is SocketException or IOException or HttpRequestException)
                 {
                     // The server closed a kept-alive connection before this request reached it: try a new one.
-                    connection.Dispose();
+                    Close(connection);
                 }
                 catch
                 {
-                    connection.Dispose();
+                    Close(connection);
                     throw;
                 }
             }
@@ -85,9 +101,30 @@ public sealed class Http1Client : IDisposable
     public void Dispose()
     {
         disposed = true;
+        watchdog.Dispose();
         while (idle.TryPop(out var c))
         {
-            c.Dispose();
+            Close(c);
+        }
+    }
+
+    /// <summary>How long a request may wait for its whole answer (default 30 s, as HttpClient's here).</summary>
+    public TimeSpan Timeout { get; }
+
+    private void Close(Connection connection)
+    {
+        open.TryRemove(connection, out _);
+        connection.Dispose();
+    }
+
+    /// <summary>Once a second (sooner for short timeouts): a connection whose request has waited longer than <see cref="Timeout"/> is closed,
+    /// which ends the request with an error (a timer per request would cost more than the request).</summary>
+    private void AbortOverdue()
+    {
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        foreach (var connection in open.Keys)
+        {
+            connection.AbortIfOverdue(now, (long)(Timeout.TotalSeconds * System.Diagnostics.Stopwatch.Frequency));
         }
     }
 
@@ -133,9 +170,24 @@ public sealed class Http1Client : IDisposable
         private int start;
         private int end;
 
+        private long busySince;
+        private volatile bool overdue;
+
         private Connection(Socket socket) => this.socket = socket;
 
         public bool ReceivedAny { get; private set; }
+
+        public bool Overdue => overdue;
+
+        public void AbortIfOverdue(long now, long timeoutTicks)
+        {
+            var since = Volatile.Read(ref busySince);
+            if (since != 0 && now - since > timeoutTicks)
+            {
+                overdue = true;
+                socket.Dispose();
+            }
+        }
 
         public static async Task<Connection> OpenAsync(EndPoint endPoint, CancellationToken cancellationToken)
         {
@@ -168,6 +220,19 @@ public sealed class Http1Client : IDisposable
         {
             ReceivedAny = false;
             start = end = 0;
+            Volatile.Write(ref busySince, System.Diagnostics.Stopwatch.GetTimestamp());
+            try
+            {
+                return await ExchangeCoreAsync(request, cancellationToken);
+            }
+            finally
+            {
+                Volatile.Write(ref busySince, 0);
+            }
+        }
+
+        private async Task<(ApiResponse Response, bool KeepAlive)> ExchangeCoreAsync(ArraySegment<byte> request, CancellationToken cancellationToken)
+        {
             await socket.SendAsync(request.AsMemory(), SocketFlags.None, cancellationToken);
 
             int headerLength;

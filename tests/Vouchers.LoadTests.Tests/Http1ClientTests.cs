@@ -119,6 +119,21 @@ public sealed class Http1ClientTests
     }
 
     [Fact]
+    public async Task ARequestWithoutAnAnswerFailsAfterTheTimeout()
+    {
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var port = ((IPEndPoint)silent.LocalEndpoint).Port;
+        using var client = new Http1Client(new Uri($"http://127.0.0.1:{port}"), TimeSpan.FromMilliseconds(300));
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.SendAsync("GET", "/", null, null, None));
+
+        Assert.Contains("No answer within", error.Message, StringComparison.Ordinal);
+        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
     public async Task AnUnreachableTargetIsAnHttpRequestException()
     {
         using var probe = new TcpListener(IPAddress.Loopback, 0);
