@@ -169,6 +169,13 @@ public sealed class SchedulerTests
     [Fact]
     public async Task KeepConstantRunsExactlyItsCopiesInLoops()
     {
+        // A count over one second of wall clock: a stall of the whole box can take most of that second. Copies that
+        // are wrong miss in every attempt; a stall passes.
+        await PassesInOneOfThreeAttemptsAsync(MeasureKeepConstantAsync);
+    }
+
+    private static async Task<string?> MeasureKeepConstantAsync()
+    {
         var inFlight = 0;
         var most = 0;
         var copies = new ConcurrentDictionary<int, int>();
@@ -185,10 +192,28 @@ public sealed class SchedulerTests
 
         var stats = (await Quiet.Run(scenario).RunAsync()).Single();
 
-        Assert.Equal(4, most);
-        Assert.Equal([0, 1, 2, 3], copies.Keys.Order());
-        Assert.True(stats.Ok.Count > 4 * 20, $"{stats.Ok.Count} iterations in a second of 4 copies");
-        Assert.Null(stats.IntendedRate);
+        var misses = new List<string>();
+        if (most != 4)
+        {
+            misses.Add($"{most} iterations in flight at most");
+        }
+
+        if (!copies.Keys.Order().SequenceEqual([0, 1, 2, 3]))
+        {
+            misses.Add($"copies {string.Join(", ", copies.Keys.Order())}");
+        }
+
+        if (stats.Ok.Count <= 4 * 20)
+        {
+            misses.Add($"{stats.Ok.Count} iterations in a second of 4 copies");
+        }
+
+        if (stats.IntendedRate is not null)
+        {
+            misses.Add($"an intended rate of {stats.IntendedRate} for the closed model");
+        }
+
+        return misses.Count == 0 ? null : string.Join("; ", misses);
     }
 
     [Fact]
