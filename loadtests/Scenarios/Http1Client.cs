@@ -44,6 +44,9 @@ public sealed class Http1Client : IDisposable
         watchdog = new Timer(_ => AbortOverdue(), null, period, period);
     }
 
+    /// <summary>How long a request may wait for its whole answer (default 30 s, as HttpClient's here).</summary>
+    public TimeSpan Timeout { get; }
+
     public static bool Supports(Uri target) => target.Scheme == Uri.UriSchemeHttp;
 
     /// <summary>Sends one request and reads its whole answer.</summary>
@@ -108,17 +111,17 @@ public sealed class Http1Client : IDisposable
         }
     }
 
-    /// <summary>How long a request may wait for its whole answer (default 30 s, as HttpClient's here).</summary>
-    public TimeSpan Timeout { get; }
-
     private void Close(Connection connection)
     {
         open.TryRemove(connection, out _);
         connection.Dispose();
     }
 
-    /// <summary>Once a second (sooner for short timeouts): a connection whose request has waited longer than <see cref="Timeout"/> is closed,
-    /// which ends the request with an error (a timer per request would cost more than the request).</summary>
+    /// <summary>
+    /// Once a second (sooner for short timeouts): a connection whose request has waited longer than
+    /// <see cref="Timeout"/> is closed, which ends the request with an error (a timer per request would cost more
+    /// than the request).
+    /// </summary>
     private void AbortOverdue()
     {
         var now = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -133,27 +136,27 @@ public sealed class Http1Client : IDisposable
         var headLength = method.Length + pathAndQuery.Length + host.Length + (apiKey?.Length ?? 0) + 160;
         var buffer = ArrayPool<byte>.Shared.Rent(headLength * 3 + (body?.Length ?? 0));
         var n = 0;
-        void Ascii(string s) => n += Encoding.UTF8.GetBytes(s, 0, s.Length, buffer, n);
-        Ascii(method);
-        Ascii(" ");
-        Ascii(pathAndQuery);
-        Ascii(" HTTP/1.1\r\nHost: ");
-        Ascii(host);
+        void Write(string s) => n += Encoding.UTF8.GetBytes(s, 0, s.Length, buffer, n);
+        Write(method);
+        Write(" ");
+        Write(pathAndQuery);
+        Write(" HTTP/1.1\r\nHost: ");
+        Write(host);
         if (apiKey is not null)
         {
-            Ascii("\r\nX-Api-Key: ");
-            Ascii(apiKey);
+            Write("\r\nX-Api-Key: ");
+            Write(apiKey);
         }
 
         if (body is not null)
         {
-            Ascii("\r\nContent-Type: application/json");
+            Write("\r\nContent-Type: application/json");
         }
 
-        Ascii("\r\nContent-Length: ");
+        Write("\r\nContent-Length: ");
         Utf8Formatter.TryFormat(body?.Length ?? 0, buffer.AsSpan(n), out var digits);
         n += digits;
-        Ascii("\r\n\r\n");
+        Write("\r\n\r\n");
         if (body is not null)
         {
             body.CopyTo(buffer, n);
