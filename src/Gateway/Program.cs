@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Scalar.AspNetCore;
+using Vouchers.Claims;
 using Vouchers.Contracts;
 using Vouchers.Gateway.Endpoints;
 using Vouchers.Gateway.Hosting;

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Npgsql;
+using Vouchers.Claims;
 using Vouchers.Contracts;
 using Vouchers.Domain;
 
@@ -57,36 +58,12 @@ public sealed class ClaimStore(NpgsqlDataSource db, BatchStore batches)
             return existing.Result;
         }
 
-        if (definitionJson is null)
-        {
-            return new(ClaimOutcome.BatchNotFound);
-        }
-
-        if (status != "active")
-        {
-            return new(ClaimOutcome.BatchNotActive, Detail: $"The batch is {status}.");
-        }
-
-        var d = batches.Definition(c.BatchId, definitionJson);
-        if (now < d.ClaimOpensAt || now >= d.ClaimClosesAt)
-        {
-            return new(ClaimOutcome.OutsideClaimWindow, Detail: $"Claims are accepted from {d.ClaimOpensAt:O} until {d.ClaimClosesAt:O}.");
-        }
-
-        if (!d.EnabledChannelIds.IsDefaultOrEmpty && !d.EnabledChannelIds.Contains(c.ChannelId))
-        {
-            return new(ClaimOutcome.ChannelNotEnabled);
-        }
-
-        if (d.RequiresCommitment && !c.Commitment)
-        {
-            return new(ClaimOutcome.CommitmentRequired);
-        }
-
+        var d = definitionJson is null ? null : batches.Definition(c.BatchId, definitionJson);
         // The baseline keeps no targeted lists: a batch that admits only listed people admits nobody here.
-        if (d.Eligibility.Check(c.Person, c.AttestedGroups, onTargetedList: false, ChinaTime.DayOf(now)) is { } reason)
+        var terms = d is null ? null : new StockTerms(d, BatchStore.ParseStatus(status!));
+        if (ClaimAdmission.Refusal(terms, c, onTargetedList: false, now) is { } refusal)
         {
-            return new(ClaimOutcome.NotEligible, Detail: reason);
+            return refusal;
         }
 
         if (remaining <= 0)
@@ -94,7 +71,7 @@ public sealed class ClaimStore(NpgsqlDataSource db, BatchStore batches)
             return new(ClaimOutcome.SoldOut);
         }
 
-        var view = new VoucherView(VoucherCode.New(), c.BatchId, d.ProgramId, VoucherStatus.Claimed, c.MaskedName, c.MaskedIdNumber,
+        var view = new VoucherView(VoucherCode.New(), c.BatchId, d!.ProgramId, VoucherStatus.Claimed, c.MaskedName, c.MaskedIdNumber,
             d.SubsidyAmount, now, d.ExpiryFor(now), c.ChannelId, null, null, null);
         await using var transaction = await connection.BeginTransactionAsync();
         try

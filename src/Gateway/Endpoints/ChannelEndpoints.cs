@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using QRCoder;
+using Vouchers.Claims;
 using Vouchers.Contracts;
 using Vouchers.Domain;
 using Vouchers.Gateway.Contracts;
@@ -42,8 +43,7 @@ public static class ChannelEndpoints
         var now = time.GetUtcNow();
         var all = await grains.Grain<IBatchCatalogGrain>("all").ListAsync();
         return TypedResults.Ok(all
-            .Where(b => b.Status == BatchStatus.Active && b.ClaimOpensAt <= now && now < b.ClaimClosesAt)
-            .Where(b => b.EnabledChannelIds.IsDefaultOrEmpty || b.EnabledChannelIds.Contains(channel))
+            .Where(b => ClaimAdmission.IsOffered(b, channel, now))
             .Select(b => new ClaimableBatch(b.Id, b.Title, b.ProgramId, b.RegionCode, b.ClaimOpensAt, b.ClaimClosesAt))
             .ToArray());
     }

@@ -53,7 +53,7 @@ public interface IBatchCatalogGrain : IGrainWithStringKey
 }
 
 /// <summary>
-/// One stock shard of a batch. Key: <c>{batchId}/{index}</c> (see <see cref="StockShards"/>). Holds a block of the
+/// One stock shard of a batch. Key: <c>{batchId}/{index}</c> (see <see cref="Claims.StockShards"/>). Holds a block of the
 /// batch's stock on lease and the claims taken through it; every claim of a person for the batch meets the same
 /// shard, which owns "one live claim per person per batch" together with the claim store's unique key, and
 /// request-id idempotency. A claim is acknowledged only after its row is durable in the claim store.

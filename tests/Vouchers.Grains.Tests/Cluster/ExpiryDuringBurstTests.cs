@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Vouchers.Claims;
 using Vouchers.Contracts;
 using Vouchers.Grains.Tests.Infrastructure;
 

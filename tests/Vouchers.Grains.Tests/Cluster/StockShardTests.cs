@@ -1,3 +1,4 @@
+using Vouchers.Claims;
 using Vouchers.Contracts;
 using Vouchers.Grains.Tests.Infrastructure;
 

@@ -1,3 +1,4 @@
+using Vouchers.Claims;
 using Vouchers.Contracts;
 using Vouchers.Domain;
 
@@ -75,13 +76,8 @@ internal static class TestData
     }
 
     /// <summary>Claims as the gateway does: through the stock shard that owns the person's slot of the batch.</summary>
-    public static async Task<ClaimResult> ClaimAsync(this IGrainFactory grains, ClaimRequest request)
-    {
-        var shards = await grains.GetGrain<IBatchGrain>(request.BatchId).GetStockShardsAsync();
-        return shards == 0
-            ? new(ClaimOutcome.BatchNotFound)
-            : await grains.ShardFor(request.BatchId, request.PersonKey, shards).ClaimAsync(request);
-    }
+    public static Task<ClaimResult> ClaimAsync(this IGrainFactory grains, ClaimRequest request) =>
+        new ClaimRouter(grains).ClaimAsync(request);
 
     /// <summary>Claims and insists that it worked; returns the new code.</summary>
     public static async Task<string> ClaimCodeAsync(this IGrainFactory grains, ClaimRequest request)

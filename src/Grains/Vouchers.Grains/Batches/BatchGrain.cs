@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Vouchers.Claims;
 using Vouchers.Contracts;
 using Vouchers.Domain;
 using Vouchers.Grains.Claims;

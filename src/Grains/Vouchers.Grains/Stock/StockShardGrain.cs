@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Vouchers.Claims;
 using Vouchers.Contracts;
 using Vouchers.Domain;
 using Vouchers.Grains.Claims;
@@ -150,7 +151,7 @@ internal sealed partial class StockShardGrain(
     {
         var onTargetedList = terms?.Definition.Eligibility.TargetedListOnly == true
             && await GrainFactory.Grain<IPersonLedgerGrain>(request.PersonKey).IsTargetedAsync(batchId);
-        if (Refusal(request, onTargetedList) is { } refusal)
+        if (ClaimAdmission.Refusal(terms, request, onTargetedList, time.GetUtcNow()) is { } refusal)
         {
             return refusal;
         }
@@ -160,7 +161,7 @@ internal sealed partial class StockShardGrain(
             var refill = await RefillAsync();
             if (refill == Refill.Exhausted || (refill == Refill.Settling && attempt >= MaxTailRetries))
             {
-                return Refusal(request, onTargetedList) ?? new(ClaimOutcome.SoldOut);
+                return ClaimAdmission.Refusal(terms, request, onTargetedList, time.GetUtcNow()) ?? new(ClaimOutcome.SoldOut);
             }
 
             if (refill == Refill.Settling)
@@ -236,41 +237,6 @@ internal sealed partial class StockShardGrain(
 
         available++;
         throw new InvalidOperationException("No free voucher code was found; the random source is broken.");
-    }
-
-    /// <summary>Why the batch's terms refuse the claim, or null when they admit it.</summary>
-    private ClaimResult? Refusal(ClaimRequest request, bool onTargetedList)
-    {
-        if (terms is not { Definition: var d, Status: var status })
-        {
-            return new(ClaimOutcome.BatchNotFound);
-        }
-
-        if (status != BatchStatus.Active)
-        {
-            return new(ClaimOutcome.BatchNotActive, Detail: $"The batch is {status.ToString().ToLowerInvariant()}.");
-        }
-
-        var now = time.GetUtcNow();
-        if (now < d.ClaimOpensAt || now >= d.ClaimClosesAt)
-        {
-            return new(ClaimOutcome.OutsideClaimWindow, Detail: $"Claims are accepted from {d.ClaimOpensAt:O} until {d.ClaimClosesAt:O}.");
-        }
-
-        if (!d.EnabledChannelIds.IsDefaultOrEmpty && !d.EnabledChannelIds.Contains(request.ChannelId))
-        {
-            return new(ClaimOutcome.ChannelNotEnabled);
-        }
-
-        if (d.RequiresCommitment && !request.Commitment)
-        {
-            return new(ClaimOutcome.CommitmentRequired);
-        }
-
-        var groups = request.AttestedGroups.IsDefault ? [] : request.AttestedGroups;
-        return d.Eligibility.Check(request.Person, groups, onTargetedList, ChinaTime.DayOf(now)) is { } reason
-            ? new(ClaimOutcome.NotEligible, Detail: reason)
-            : null;
     }
 
     private enum Refill

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Vouchers.Claims;
 using Vouchers.Contracts;
 using Vouchers.Domain;
 using Vouchers.Grains.Claims;

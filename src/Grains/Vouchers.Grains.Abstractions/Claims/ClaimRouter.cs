@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
 using Vouchers.Contracts;
 
-namespace Vouchers.Gateway.Hosting;
+namespace Vouchers.Claims;
 
 /// <summary>
-/// Sends a claim straight to the stock shard that owns the person's slot of the batch. A batch's shard count never
-/// changes, so it is asked once per batch and kept; only existing batches are remembered.
+/// The way in for a claim: sends it straight to the stock shard that owns the person's slot of the batch, which
+/// judges it by <see cref="ClaimAdmission"/> and stores it. A batch's shard count never changes, so it is asked once
+/// per batch and kept; only existing batches are remembered.
 /// </summary>
 public sealed class ClaimRouter(IGrainFactory grains)
 {
@@ -13,6 +14,7 @@ public sealed class ClaimRouter(IGrainFactory grains)
 
     public async Task<ClaimResult> ClaimAsync(ClaimRequest request)
     {
+        ArgumentNullException.ThrowIfNull(request);
         if (!shardCounts.TryGetValue(request.BatchId, out var shards))
         {
             shards = await grains.Grain<IBatchGrain>(request.BatchId).GetStockShardsAsync();
