@@ -26,8 +26,8 @@ public sealed class ClaimStoreOptions
     public TimeSpan Linger { get; set; } = TimeSpan.FromMilliseconds(1);
 
     /// <summary>
-    /// Appends that may wait for a writer. When that many are waiting, a new append fails at once with
-    /// <c>ClaimStoreBusyException</c> and nothing is written.
+    /// Appends that may wait for a writer. When that many are waiting, a new append is answered
+    /// <see cref="Vouchers.Grains.Claims.AppendOutcome.Busy"/> at once and nothing is written.
     /// </summary>
     public int QueueCapacity { get; set; } = 16384;
 

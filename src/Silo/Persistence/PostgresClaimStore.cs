@@ -32,7 +32,7 @@ namespace Vouchers.Silo.Persistence;
 /// When the INSERT fails (the connection is lost, say), every append of the group fails with that exception, none of
 /// them having been acknowledged, and the loop goes on with the next group; a claim the table would reject is
 /// therefore refused by <see cref="AppendAsync"/> before it is queued. A full queue refuses an append at once with
-/// <see cref="ClaimStoreBusyException"/>, and a cancelled append is dropped only while no writer has taken it.
+/// <see cref="AppendOutcome.Busy"/>, and a cancelled append is dropped only while no writer has taken it.
 /// </para>
 /// </remarks>
 public sealed partial class PostgresClaimStore : IClaimStore, IAsyncDisposable
@@ -112,6 +112,9 @@ public sealed partial class PostgresClaimStore : IClaimStore, IAsyncDisposable
     /// <summary>A writer that wrote a group less than this long ago counts as busy and lingers.</summary>
     private static readonly TimeSpan BusyWindow = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>The answer to an append that finds the queue full.</summary>
+    private static readonly Task<AppendOutcome> BusyOutcome = Task.FromResult(AppendOutcome.Busy);
+
     private readonly NpgsqlDataSource dataSource;
     private readonly ClaimStoreOptions options;
     private readonly ILogger<PostgresClaimStore> logger;
@@ -159,8 +162,7 @@ public sealed partial class PostgresClaimStore : IClaimStore, IAsyncDisposable
         if (!queue.Writer.TryWrite(pending))
         {
             ObjectDisposedException.ThrowIf(disposed, this);
-            return Task.FromException<AppendOutcome>(new ClaimStoreBusyException(
-                $"The claim store's queue is full ({options.QueueCapacity} appends waiting); nothing was written."));
+            return BusyOutcome;
         }
 
         return cancellationToken.CanBeCanceled ? pending.WaitAsync(cancellationToken) : pending.Task;
