@@ -4,7 +4,6 @@ using System.Collections.Immutable;
 using System.Threading.Channels;
 using Npgsql;
 using Vouchers.Grains.Claims;
-using Vouchers.Silo.Hosting;
 
 namespace Vouchers.Silo.Persistence;
 
