@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Vouchers.Grains.Claims;
 using Vouchers.Integration.Tests.Infrastructure;
-using Vouchers.Silo.Persistence;
+using Vouchers.Silo.Persistence.Claims;
 using Vouchers.Tests.Shared;
 
 namespace Vouchers.Integration.Tests;

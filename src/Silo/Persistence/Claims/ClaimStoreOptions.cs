@@ -1,4 +1,4 @@
-namespace Vouchers.Silo.Persistence;
+namespace Vouchers.Silo.Persistence.Claims;
 
 /// <summary>
 /// Tuning of the group-commit writer of <see cref="PostgresClaimStore"/> (section "Claims", e.g. <c>Claims__Writers</c>).
