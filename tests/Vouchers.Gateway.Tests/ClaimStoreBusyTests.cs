@@ -20,7 +20,7 @@ public enum AppendPolicy
 
 /// <summary>
 /// The in-memory claim store behind a switch that makes it answer as a PostgreSQL store with a full queue does:
-/// <see cref="ClaimStoreBusyException"/>, nothing written. Accepted appends complete asynchronously, as a group
+/// <see cref="AppendOutcome.Busy"/>, nothing written. Accepted appends complete asynchronously, as a group
 /// commit does, so claims overlap in the stock shards.
 /// </summary>
 public sealed class SwitchableClaimStore : IClaimStore
@@ -48,7 +48,7 @@ public sealed class SwitchableClaimStore : IClaimStore
         if (Policy == AppendPolicy.RefuseAll || (Policy == AppendPolicy.RefuseEveryOther && n % 2 == 0))
         {
             Interlocked.Increment(ref refused);
-            throw new ClaimStoreBusyException("The claim store's queue is full; nothing was written.");
+            return AppendOutcome.Busy;
         }
 
         await Task.Yield();

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Vouchers.Grains.Claims;
 using Vouchers.Integration.Tests.Infrastructure;
-using Vouchers.Silo.Persistence;
+using Vouchers.Silo.Persistence.Claims;
 using Vouchers.Tests.Shared;
 
 namespace Vouchers.Integration.Tests;
@@ -111,6 +111,71 @@ public sealed class PostgresClaimStoreTests : ClaimStoreContractTests, IAsyncLif
     }
 
     [Fact]
+    public async Task EachClaimOfAGroupKeepsItsOwnInstitutionIds()
+    {
+        var store = CreateStore(new ClaimStoreOptions { Writers = 1 });
+        var batchId = NewId("batch");
+        // The group's ids travel as one flat array that each row slices: neighbours must not lend each other theirs.
+        StoredClaim[] claims =
+        [
+            NewClaim(batchId, NewId("person")) with { EligibleInstitutionIds = ["a", "b"] },
+            NewClaim(batchId, NewId("person")) with { EligibleInstitutionIds = [] },
+            NewClaim(batchId, NewId("person")) with { EligibleInstitutionIds = ["c"] },
+            NewClaim(batchId, NewId("person")) with { EligibleInstitutionIds = ["", "d", "e"] },
+        ];
+
+        Task<AppendOutcome> blocker;
+        Task<AppendOutcome>[] group;
+        await using (await TableLock.TakeAsync(database))
+        {
+            blocker = store.AppendAsync(NewClaim(batchId, NewId("person")));
+            await WaitUntilInsertIsBlockedAsync();
+            group = [.. claims.Select(claim => store.AppendAsync(claim))];
+        }
+
+        Assert.Equal(AppendOutcome.Stored, await blocker);
+        Assert.All(await Task.WhenAll(group), outcome => Assert.Equal(AppendOutcome.Stored, outcome));
+        Assert.Equal(2, store.Flushes);
+        foreach (var claim in claims)
+        {
+            AssertSameClaim(claim, await store.GetAsync(claim.Code));
+        }
+    }
+
+    [Fact]
+    public async Task AClaimTheTableWouldRejectIsRefusedBeforeItIsQueued()
+    {
+        var store = CreateStore(new ClaimStoreOptions());
+        var batchId = NewId("batch");
+        var valid = NewClaim(batchId, NewId("person"));
+        StoredClaim[] broken =
+        [
+            valid with { Code = "" },
+            valid with { BatchId = "" },
+            valid with { PersonKey = "" },
+            valid with { Shard = -1 },
+            valid with { SubsidyAmount = -0.01m },
+            valid with { SubsidyAmount = 10_000_000_000m },
+            valid with { SubsidyAmount = 1.001m },
+            valid with { ChannelId = null! },
+            valid with { HolderName = "a\0b" },
+            valid with { EligibleInstitutionIds = ["inst-1", "inst\0"] },
+            valid with { EligibleInstitutionIds = ["inst-1", null!] },
+        ];
+
+        await Assert.ThrowsAsync<ArgumentNullException>(() => store.AppendAsync(null!));
+        foreach (var claim in broken)
+        {
+            await Assert.ThrowsAnyAsync<ArgumentException>(() => store.AppendAsync(claim));
+        }
+
+        Assert.Equal(0, store.Flushes);
+        Assert.Equal(new ClaimCounts(0, 0), await store.CountAsync(batchId));
+        Assert.Equal(AppendOutcome.Stored, await store.AppendAsync(valid with { SubsidyAmount = 9_999_999_999.99m, EligibleInstitutionIds = default }));
+        Assert.Equal(1, store.Flushes);
+    }
+
+    [Fact]
     public async Task FullQueueRefusesAtOnceAndWritesNothing()
     {
         var store = CreateStore(new ClaimStoreOptions { Writers = 1, QueueCapacity = 1 });
@@ -125,7 +190,9 @@ public sealed class PostgresClaimStoreTests : ClaimStoreContractTests, IAsyncLif
             await WaitUntilInsertIsBlockedAsync();
             queued = store.AppendAsync(NewClaim(batchId, NewId("person")));
 
-            await Assert.ThrowsAsync<ClaimStoreBusyException>(() => store.AppendAsync(refused));
+            var answer = store.AppendAsync(refused);
+            Assert.True(answer.IsCompleted, "a full queue answers at once");
+            Assert.Equal(AppendOutcome.Busy, await answer);
             Assert.False(inFlight.IsCompleted);
             Assert.False(queued.IsCompleted);
         }
@@ -134,6 +201,7 @@ public sealed class PostgresClaimStoreTests : ClaimStoreContractTests, IAsyncLif
         Assert.Equal(AppendOutcome.Stored, await queued);
         Assert.Null(await store.GetAsync(refused.Code));
         Assert.Equal(new ClaimCounts(2, 0), await store.CountAsync(batchId));
+        Assert.Equal(2, store.Flushes);
         Assert.Equal(AppendOutcome.Stored, await store.AppendAsync(refused));
     }
 

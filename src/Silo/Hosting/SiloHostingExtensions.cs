@@ -7,6 +7,7 @@ using Vouchers.Grains.Claims;
 using Vouchers.Grains.Records;
 using Vouchers.Grains.Storage;
 using Vouchers.Silo.Persistence;
+using Vouchers.Silo.Persistence.Claims;
 
 namespace Vouchers.Silo.Hosting;
 

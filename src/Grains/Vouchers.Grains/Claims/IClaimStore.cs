@@ -41,6 +41,12 @@ public enum AppendOutcome
     /// nothing was written. Only a shard whose stock disagrees with the stored claims meets this.
     /// </summary>
     NoStock = 3,
+
+    /// <summary>
+    /// The store refuses new work for now (the PostgreSQL store's queue of appends is full); nothing was written.
+    /// Retrying later is safe.
+    /// </summary>
+    Busy = 4,
 }
 
 /// <summary>Stored claims of one batch, counted from the rows themselves (reconciliation and tests).</summary>
@@ -48,9 +54,6 @@ public sealed record ClaimCounts(int Total, int Returned)
 {
     public int Live => Total - Returned;
 }
-
-/// <summary>The claim store refuses new work because its queue is full; nothing was written.</summary>
-public sealed class ClaimStoreBusyException(string message) : Exception(message);
 
 /// <summary>
 /// Durable claims. Uniqueness of the live claim of a person per batch and of codes is enforced by the store
@@ -60,7 +63,7 @@ public interface IClaimStore
 {
     /// <summary>
     /// Stores the claim durably and completes only after it is (PostgreSQL: after the commit). Many concurrent
-    /// appends share one round trip. Throws <see cref="ClaimStoreBusyException"/> when the queue is full.
+    /// appends share one round trip. Answers <see cref="AppendOutcome.Busy"/> at once when the queue is full.
     /// Of one batch, at most its registered quantity of claims is live at any time.
     /// </summary>
     Task<AppendOutcome> AppendAsync(StoredClaim claim, CancellationToken cancellationToken = default);

@@ -196,11 +196,6 @@ internal sealed partial class StockShardGrain(
             {
                 outcome = await store.AppendAsync(claim);
             }
-            catch (ClaimStoreBusyException)
-            {
-                available++; // refused before anything was written
-                return new(ClaimOutcome.Busy);
-            }
             catch (Exception ex)
             {
                 // The write may or may not have committed: rebuild from the store rather than guess.
@@ -231,6 +226,9 @@ internal sealed partial class StockShardGrain(
                     // claims (e.g. a second activation of it spent the same units). The unit is not real; rebuild.
                     LogNoStock(batchId, index);
                     this.DeactivateOnIdle();
+                    return new(ClaimOutcome.Busy);
+                case AppendOutcome.Busy:
+                    available++; // refused before anything was written
                     return new(ClaimOutcome.Busy);
             }
         }

@@ -1,4 +1,4 @@
-namespace Vouchers.Silo.Persistence;
+namespace Vouchers.Silo.Persistence.Claims;
 
 /// <summary>
 /// Tuning of the group-commit writer of <see cref="PostgresClaimStore"/> (section "Claims", e.g. <c>Claims__Writers</c>).
@@ -26,8 +26,8 @@ public sealed class ClaimStoreOptions
     public TimeSpan Linger { get; set; } = TimeSpan.FromMilliseconds(1);
 
     /// <summary>
-    /// Appends that may wait for a writer. When that many are waiting, a new append fails at once with
-    /// <c>ClaimStoreBusyException</c> and nothing is written.
+    /// Appends that may wait for a writer. When that many are waiting, a new append is answered
+    /// <see cref="Vouchers.Grains.Claims.AppendOutcome.Busy"/> at once and nothing is written.
     /// </summary>
     public int QueueCapacity { get; set; } = 16384;
 
