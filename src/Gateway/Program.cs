@@ -9,6 +9,7 @@ using Vouchers.Gateway.Endpoints;
 using Vouchers.Gateway.Hosting;
 using Vouchers.Gateway.Problems;
 using Vouchers.Gateway.Security;
+using Vouchers.Http.Persons;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddVoucherOrleans();

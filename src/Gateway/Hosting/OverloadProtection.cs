@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
-using Vouchers.Gateway.Problems;
+using Vouchers.Http.Problems;
 
 namespace Vouchers.Gateway.Hosting;
 
