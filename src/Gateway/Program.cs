@@ -6,9 +6,15 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Scalar.AspNetCore;
 using Vouchers.Contracts;
 using Vouchers.Gateway.Endpoints;
+using Vouchers.Gateway.Health;
 using Vouchers.Gateway.Hosting;
+using Vouchers.Gateway.Limits;
+using Vouchers.Gateway.OpenApi;
 using Vouchers.Gateway.Problems;
+using Vouchers.Gateway.Records;
 using Vouchers.Gateway.Security;
+using Vouchers.Gateway.Seeding;
+using Vouchers.Gateway.Web;
 using Vouchers.Http.Persons;
 
 var builder = WebApplication.CreateBuilder(args);

@@ -4,6 +4,7 @@ using QRCoder;
 using Vouchers.Contracts;
 using Vouchers.Domain;
 using Vouchers.Gateway.Hosting;
+using Vouchers.Gateway.Limits;
 using Vouchers.Gateway.Security;
 using Vouchers.Http.Contracts;
 using Vouchers.Http.Persons;

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Vouchers.Http.Problems;
 
-namespace Vouchers.Gateway.Hosting;
+namespace Vouchers.Gateway.Limits;
 
 public static class OverloadProtection
 {
