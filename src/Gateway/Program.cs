@@ -75,7 +75,8 @@ app.MapAdminSubsidyEndpoints();
 app.MapAdminApiKeyEndpoints();
 app.MapChannelEndpoints();
 app.MapInstitutionEndpoints();
-app.MapCheckInEndpoints();
+app.MapInstitutionCheckInEndpoints();
+app.MapChannelCheckInEndpoints();
 app.MapPages();
 
 app.Run();
