@@ -63,12 +63,7 @@ public static class ChannelCheckInEndpoints
         var institutionId = body.InstitutionId!;
         var personKey = person.Key(id!);
         var wallet = await grains.Grain<IPersonLedgerGrain>(personKey).GetWalletAsync();
-        var enrolled = wallet
-            .Where(w => w.InstitutionId == institutionId && w.Status is VoucherStatus.Used or VoucherStatus.SubsidyApplied)
-            .Where(w => code is null || w.Code == code)
-            .OrderByDescending(w => w.UsedAt)
-            .FirstOrDefault();
-        var request = new CheckInRequest(personKey, enrolled is null ? null : new EnrolledVoucher(enrolled.Code, enrolled.HolderName, enrolled.HolderIdNumber),
+        var request = new CheckInRequest(personKey, EnrolmentRules.Find(wallet, institutionId, code),
             user.ScopeOf(), body.RequestId, body.Attestation!.Method!, body.Latitude!.Value, body.Longitude!.Value, body.AccuracyMeters);
         var result = await grains.Grain<IClassSessionGrain>(CheckInKeys.Session(institutionId, body.SessionId!)).CheckInAsync(request);
         return ToHttp(result, code is not null);
