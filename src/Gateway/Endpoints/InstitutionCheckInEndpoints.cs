@@ -83,6 +83,8 @@ public static class InstitutionCheckInEndpoints
                 return ProblemTypes.Problem(StatusCodes.Status409Conflict, ProblemTypes.Conflict,
                     "The session id names another session already.", $"Session '{sessionId}' was published with another definition.",
                     new Dictionary<string, object?> { ["session"] = result.Session });
+            case SessionPublishStatus.Invalid:
+                return Validation.Single(result.Field ?? "body", result.Detail ?? "The session definition is not valid.");
             default:
                 return ProblemTypes.ConflictProblem("The class holds the most sessions it may.",
                     $"A class has at most {CheckInRules.MaxSessionsPerClass} sessions; start a new class id.");
