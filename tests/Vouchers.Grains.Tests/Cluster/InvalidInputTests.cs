@@ -62,6 +62,23 @@ public sealed class InvalidInputTests(ClusterFixture fixture)
         Assert.Empty(await Class(place.Id, otherClass).ListSessionsAsync());
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(501)]
+    public async Task ASubsidyApplicationWithoutCodesOrWithTooManyIsInvalidAtCodesAndNotSubmitted(int count)
+    {
+        var application = Grains.GetGrain<ISubsidyApplicationGrain>($"app-{Guid.NewGuid():N}");
+        var batchId = TestData.NewBatchId();
+
+        var result = await application.SubmitAsync(TestData.InstitutionA, batchId, "4403", [.. Enumerable.Range(0, count).Select(i => $"CODE{i}")]);
+
+        Assert.Equal((SubsidyCommandStatus.Invalid, "codes"), (result.Status, result.Field));
+        Assert.Contains("500", result.Detail, StringComparison.Ordinal);
+        Assert.Null(result.Application);
+        Assert.Null(await application.GetAsync());
+        Assert.Empty(await Grains.GetGrain<IBatchApplicationsGrain>(batchId).ListAsync());
+    }
+
     private IClassSessionGrain Session(string institutionId, string sessionId) =>
         Grains.GetGrain<IClassSessionGrain>(CheckInKeys.Session(institutionId, sessionId));
 
