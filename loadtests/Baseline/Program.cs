@@ -6,8 +6,7 @@ using Vouchers.Baseline.Endpoints;
 using Vouchers.Baseline.Problems;
 using Vouchers.Baseline.Security;
 using Vouchers.Contracts;
-using Vouchers.Gateway.Endpoints;
-using Vouchers.Gateway.Security;
+using Vouchers.Http.Persons;
 
 // The baseline of docs/BENCHMARKS.md: the gateway's claim, wallet and verify contract on plain ASP.NET Core + Npgsql.
 //   ConnectionStrings__Baseline="Host=...;Database=baseline;...;Maximum Pool Size=64" Urls=http://127.0.0.1:5081 \

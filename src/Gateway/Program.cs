@@ -7,9 +7,16 @@ using Scalar.AspNetCore;
 using Vouchers.Claims;
 using Vouchers.Contracts;
 using Vouchers.Gateway.Endpoints;
+using Vouchers.Gateway.Health;
 using Vouchers.Gateway.Hosting;
+using Vouchers.Gateway.Limits;
+using Vouchers.Gateway.OpenApi;
 using Vouchers.Gateway.Problems;
+using Vouchers.Gateway.Records;
 using Vouchers.Gateway.Security;
+using Vouchers.Gateway.Seeding;
+using Vouchers.Gateway.Web;
+using Vouchers.Http.Persons;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddVoucherOrleans();
@@ -69,7 +76,8 @@ app.MapAdminSubsidyEndpoints();
 app.MapAdminApiKeyEndpoints();
 app.MapChannelEndpoints();
 app.MapInstitutionEndpoints();
-app.MapCheckInEndpoints();
+app.MapInstitutionCheckInEndpoints();
+app.MapChannelCheckInEndpoints();
 app.MapPages();
 
 app.Run();

@@ -4,8 +4,8 @@ using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Vouchers.Browser.Tests.Infrastructure;
 using Vouchers.Contracts;
-using Vouchers.Gateway.Contracts;
 using Vouchers.Gateway.Tests.Infrastructure;
+using Vouchers.Http.Contracts;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 

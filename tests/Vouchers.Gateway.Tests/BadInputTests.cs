@@ -2,8 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Vouchers.Contracts;
-using Vouchers.Gateway.Contracts;
 using Vouchers.Gateway.Tests.Infrastructure;
+using Vouchers.Http.Contracts;
+using Vouchers.Http.Persons;
 
 namespace Vouchers.Gateway.Tests;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Vouchers.Contracts;
 using Vouchers.Gateway.Security;
+using Vouchers.Http.Persons;
 
 namespace Vouchers.Gateway.Tests;
 

@@ -2,8 +2,8 @@ using System.Net;
 using System.Text.Json;
 using Vouchers.Contracts;
 using Vouchers.Domain;
-using Vouchers.Gateway.Contracts;
 using Vouchers.Gateway.Tests.Infrastructure;
+using Vouchers.Http.Contracts;
 
 namespace Vouchers.Gateway.Tests;
 

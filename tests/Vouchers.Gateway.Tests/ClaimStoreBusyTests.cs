@@ -4,9 +4,9 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Vouchers.Contracts;
-using Vouchers.Gateway.Contracts;
 using Vouchers.Gateway.Tests.Infrastructure;
 using Vouchers.Grains.Claims;
+using Vouchers.Http.Contracts;
 
 namespace Vouchers.Gateway.Tests;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using Vouchers.Gateway.Contracts;
 using Vouchers.Gateway.Tests.Infrastructure;
+using Vouchers.Http.Contracts;
 
 namespace Vouchers.Gateway.Tests;
 

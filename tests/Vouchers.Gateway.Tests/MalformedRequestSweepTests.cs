@@ -5,8 +5,8 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Vouchers.Contracts;
-using Vouchers.Gateway.Contracts;
 using Vouchers.Gateway.Tests.Infrastructure;
+using Vouchers.Http.Contracts;
 
 namespace Vouchers.Gateway.Tests;
 

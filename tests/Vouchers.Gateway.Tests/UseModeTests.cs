@@ -1,7 +1,8 @@
 using System.Net;
 using Vouchers.Contracts;
-using Vouchers.Gateway.Contracts;
 using Vouchers.Gateway.Tests.Infrastructure;
+using Vouchers.Http.Contracts;
+using Vouchers.Http.Persons;
 
 namespace Vouchers.Gateway.Tests;
 

@@ -3,8 +3,8 @@ using System.Net;
 using System.Text;
 using Vouchers.Contracts;
 using Vouchers.Domain;
-using Vouchers.Gateway.Contracts;
 using Vouchers.Gateway.Tests.Infrastructure;
+using Vouchers.Http.Contracts;
 
 namespace Vouchers.Gateway.Tests;
 

@@ -1,8 +1,8 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Vouchers.Gateway.Contracts;
+using Vouchers.Http.Contracts;
+using Vouchers.Http.Problems;
 using Vouchers.Baseline.Data;
-using Vouchers.Gateway.Problems;
 using Vouchers.Baseline.Security;
 using Vouchers.Contracts;
 using Vouchers.Domain;

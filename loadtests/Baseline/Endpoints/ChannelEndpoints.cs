@@ -1,11 +1,12 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Vouchers.Gateway.Contracts;
+using Vouchers.Http.Contracts;
+using Vouchers.Http.Persons;
+using Vouchers.Http.Problems;
+using Vouchers.Http.Results;
 using Vouchers.Baseline.Data;
-using Vouchers.Gateway.Problems;
 using Vouchers.Baseline.Security;
 using Vouchers.Contracts;
-using Vouchers.Gateway.Endpoints;
 
 namespace Vouchers.Baseline.Endpoints;
 
@@ -35,7 +36,7 @@ public static class ChannelEndpoints
             return ProblemTypes.ConflictProblem("The request id was used for another claim.", "Send a new request id for a new claim.");
         }
 
-        return ClaimResponses.ToHttp(result, response);
+        return ClaimResultMapping.ToHttp(result, response);
     }
 
     private static async Task<Results<Ok<WalletResponse>, ValidationProblem>> WalletAsync(

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
-using Vouchers.Gateway.Problems;
+using Vouchers.Http.Problems;
 
 namespace Vouchers.Baseline.Problems;
 

@@ -3,9 +3,9 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Vouchers.Contracts;
 using Vouchers.Domain;
-using Vouchers.Gateway.Contracts;
-using Vouchers.Gateway.Problems;
 using Vouchers.Gateway.Security;
+using Vouchers.Http.Contracts;
+using Vouchers.Http.Problems;
 
 namespace Vouchers.Gateway.Endpoints;
 

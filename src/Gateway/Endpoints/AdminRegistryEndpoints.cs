@@ -2,9 +2,9 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Vouchers.Contracts;
 using Vouchers.Domain;
-using Vouchers.Gateway.Contracts;
-using Vouchers.Gateway.Problems;
 using Vouchers.Gateway.Security;
+using Vouchers.Http.Contracts;
+using Vouchers.Http.Problems;
 
 namespace Vouchers.Gateway.Endpoints;
 

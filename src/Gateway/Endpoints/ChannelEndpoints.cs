@@ -4,10 +4,13 @@ using QRCoder;
 using Vouchers.Claims;
 using Vouchers.Contracts;
 using Vouchers.Domain;
-using Vouchers.Gateway.Contracts;
 using Vouchers.Gateway.Hosting;
-using Vouchers.Gateway.Problems;
+using Vouchers.Gateway.Limits;
 using Vouchers.Gateway.Security;
+using Vouchers.Http.Contracts;
+using Vouchers.Http.Persons;
+using Vouchers.Http.Problems;
+using Vouchers.Http.Results;
 
 namespace Vouchers.Gateway.Endpoints;
 
@@ -58,7 +61,7 @@ public static class ChannelEndpoints
         }
 
         var result = await router.ClaimAsync(request);
-        return ClaimResponses.ToHttp(result, response);
+        return ClaimResultMapping.ToHttp(result, response);
     }
 
     private static async Task<Results<Ok<WalletResponse>, ValidationProblem>> WalletAsync(WalletRequest body, IGrainFactory grains, PersonInput person)

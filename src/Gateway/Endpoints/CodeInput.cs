@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Vouchers.Contracts;
 using Vouchers.Domain;
-using Vouchers.Gateway.Problems;
+using Vouchers.Http.Problems;
 
 namespace Vouchers.Gateway.Endpoints;
 

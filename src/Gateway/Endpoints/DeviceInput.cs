@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Vouchers.Gateway.Problems;
+using Vouchers.Http.Problems;
 
 namespace Vouchers.Gateway.Endpoints;
 

@@ -1,5 +1,5 @@
 using Vouchers.Domain;
-using Vouchers.Gateway.Problems;
+using Vouchers.Http.Problems;
 
 namespace Vouchers.Gateway.Endpoints;
 

@@ -4,10 +4,10 @@ using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Vouchers.Contracts;
 using Vouchers.Domain;
-using Vouchers.Gateway.Contracts;
-using Vouchers.Gateway.Problems;
 using Vouchers.Gateway.Records;
 using Vouchers.Gateway.Security;
+using Vouchers.Http.Contracts;
+using Vouchers.Http.Problems;
 
 namespace Vouchers.Gateway.Endpoints;
 
@@ -162,7 +162,9 @@ public static class InstitutionEndpoints
         var id = body.RequestId is null ? Identifiers.NewId("sa") : ApplicationIdFor(user.ScopeOf(), body.RequestId);
         var result = await grains.Grain<ISubsidyApplicationGrain>(id)
             .SubmitAsync(user.ScopeOf(), batch.Id, batch.Definition.RegionCode, [.. codes.Distinct(StringComparer.Ordinal)]);
-        return TypedResults.Created($"/api/v1/institution/subsidy-applications/{id}", result.Application!);
+        return result.Status == SubsidyCommandStatus.Invalid
+            ? Validation.Single(result.Field ?? "codes", result.Detail ?? "The codes are not valid.")
+            : TypedResults.Created($"/api/v1/institution/subsidy-applications/{id}", result.Application!);
     }
 
     /// <summary>The same institution and request id always name the same application.</summary>

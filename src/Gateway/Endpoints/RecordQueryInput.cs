@@ -5,7 +5,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Vouchers.Contracts;
 using Vouchers.Domain;
-using Vouchers.Gateway.Problems;
+using Vouchers.Http.Problems;
 
 namespace Vouchers.Gateway.Endpoints;
 

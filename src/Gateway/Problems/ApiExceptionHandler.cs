@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Vouchers.Http.Problems;
 
 namespace Vouchers.Gateway.Problems;
 

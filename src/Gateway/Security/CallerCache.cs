@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Claims;
 using Microsoft.Extensions.Options;
 using Vouchers.Contracts;
+using Vouchers.Http.Persons;
 
 namespace Vouchers.Gateway.Security;
 

@@ -5,7 +5,8 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Vouchers.Contracts;
 using Vouchers.Domain;
-using Vouchers.Gateway.Contracts;
+using Vouchers.Http.Contracts;
+using Vouchers.Http.Persons;
 
 namespace Vouchers.Gateway.Tests.Infrastructure;
 

@@ -1,6 +1,6 @@
 namespace Vouchers.Gateway.Tests.Infrastructure;
 
-/// <summary>What the zero-setup gateway seeds at start (see Hosting/DemoData.cs).</summary>
+/// <summary>What the zero-setup gateway seeds at start (see Seeding/DemoData.cs).</summary>
 internal static class Demo
 {
     public const string BatchId = "demo-electrician-2026";

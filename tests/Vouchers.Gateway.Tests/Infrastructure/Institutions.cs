@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using Vouchers.Gateway.Contracts;
+using Vouchers.Http.Contracts;
 
 namespace Vouchers.Gateway.Tests.Infrastructure;
 

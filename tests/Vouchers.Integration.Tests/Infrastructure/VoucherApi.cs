@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Vouchers.Domain;
-using Vouchers.Gateway.Hosting;
+using Vouchers.Gateway.Seeding;
 
 namespace Vouchers.Integration.Tests.Infrastructure;
 

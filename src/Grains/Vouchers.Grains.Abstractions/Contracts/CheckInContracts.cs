@@ -35,12 +35,23 @@ public enum SessionPublishStatus
     IdTaken = 2,
     /// <summary>The class holds the most sessions it may.</summary>
     ClassFull = 3,
+    /// <summary>
+    /// The definition breaks a rule of <see cref="Domain.CheckInRules.Validate"/> or names another class; nothing was
+    /// published. <see cref="SessionPublishResult.Field"/> names the field, <see cref="SessionPublishResult.Detail"/> says why.
+    /// </summary>
+    Invalid = 4,
 }
 
+/// <summary>
+/// Outcome of publishing a session. <see cref="Session"/> is set when the session exists; <see cref="Field"/> (the JSON
+/// name of the first field at fault) and <see cref="Detail"/> when <see cref="SessionPublishStatus.Invalid"/>.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("SessionPublishResult")]
 public sealed record SessionPublishResult(
     [property: Id(0)] SessionPublishStatus Status,
-    [property: Id(1)] ClassSessionView? Session = null);
+    [property: Id(1)] ClassSessionView? Session = null,
+    [property: Id(2)] string? Detail = null,
+    [property: Id(3)] string? Field = null);
 
 /// <summary>The voucher a person is enrolled with at the institution (used there), holder masked as on the voucher.</summary>
 [GenerateSerializer, Immutable, Alias("EnrolledVoucher")]

@@ -57,10 +57,17 @@ public enum SubsidyCommandStatus
     AlreadyExists = 2,
     InvalidState = 3,
     UnknownLine = 4,
+    /// <summary>
+    /// The command's input breaks a rule (an application lists 1 to 500 codes); nothing changed.
+    /// <see cref="SubsidyCommandResult.Field"/> names the field, <see cref="SubsidyCommandResult.Detail"/> says why.
+    /// </summary>
+    Invalid = 5,
 }
 
+/// <summary>Outcome of a command on a subsidy application; <see cref="Field"/> is set with <see cref="SubsidyCommandStatus.Invalid"/>.</summary>
 [GenerateSerializer, Immutable, Alias("SubsidyCommandResult")]
 public sealed record SubsidyCommandResult(
     [property: Id(0)] SubsidyCommandStatus Status,
     [property: Id(1)] SubsidyApplicationView? Application = null,
-    [property: Id(2)] string? Detail = null);
+    [property: Id(2)] string? Detail = null,
+    [property: Id(3)] string? Field = null);

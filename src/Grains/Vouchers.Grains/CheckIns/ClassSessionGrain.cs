@@ -31,7 +31,8 @@ internal sealed partial class ClassSessionGrain(
 
         if (CheckInRules.Validate(definition, now: null) is { Count: > 0 } errors)
         {
-            throw new ArgumentException($"The session definition is not valid: {string.Join(", ", errors.Keys)}.", nameof(definition));
+            var (field, messages) = errors.First();
+            return new(SessionPublishStatus.Invalid, Detail: messages[0], Field: field);
         }
 
         state.State.Definition = definition;

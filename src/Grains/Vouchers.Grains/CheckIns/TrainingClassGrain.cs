@@ -22,7 +22,7 @@ internal sealed class TrainingClassGrain(
     {
         if (definition.ClassId != ClassId)
         {
-            throw new ArgumentException($"The session belongs to class '{definition.ClassId}', not '{ClassId}'.", nameof(definition));
+            return new(SessionPublishStatus.Invalid, Detail: $"The session belongs to class '{definition.ClassId}', not '{ClassId}'.", Field: "classId");
         }
 
         var sessions = state.State.Sessions;

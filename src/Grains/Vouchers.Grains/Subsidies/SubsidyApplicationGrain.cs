@@ -25,7 +25,7 @@ internal sealed class SubsidyApplicationGrain(
 
         if (codes.IsDefaultOrEmpty || codes.Length > MaxLines)
         {
-            throw new ArgumentException($"An application lists 1 to {MaxLines} codes.", nameof(codes));
+            return new(SubsidyCommandStatus.Invalid, Detail: $"An application lists 1 to {MaxLines} codes.", Field: "codes");
         }
 
         var lines = new List<SubsidyLine>(codes.Length);

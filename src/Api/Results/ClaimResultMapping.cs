@@ -1,11 +1,12 @@
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Vouchers.Contracts;
-using Vouchers.Gateway.Problems;
+using Vouchers.Http.Problems;
 
-namespace Vouchers.Gateway.Contracts;
+namespace Vouchers.Http.Results;
 
 /// <summary>How a claim's outcome is answered over HTTP (shared with the baseline, so both speak alike).</summary>
-public static class ClaimResponses
+public static class ClaimResultMapping
 {
     public static Results<Ok<VoucherView>, ValidationProblem, ProblemHttpResult> ToHttp(ClaimResult result, HttpResponse response)
     {

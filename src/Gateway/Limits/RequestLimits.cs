@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 
-namespace Vouchers.Gateway.Hosting;
+namespace Vouchers.Gateway.Limits;
 
 /// <summary>
 /// Refuses bodies over the limit with 413 before anything reads them (Kestrel enforces the same limit on

@@ -1,4 +1,4 @@
-namespace Vouchers.Gateway.Hosting;
+namespace Vouchers.Gateway.Limits;
 
 /// <summary>
 /// Section "Overload": admission control of the claim route. Beyond the limit a claim is refused at once with

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace Vouchers.Gateway.Hosting;
+namespace Vouchers.Gateway.Web;
 
 /// <summary>
 /// The pages in wwwroot/: the institution verification page at <c>/institution</c>. They are plain static files that

@@ -1,12 +1,9 @@
 using Vouchers.Contracts;
 using Vouchers.Domain;
-using Vouchers.Gateway.Endpoints;
-using Vouchers.Gateway.Problems;
+using Vouchers.Http.Persons;
+using Vouchers.Http.Problems;
 
-namespace Vouchers.Gateway.Contracts;
-
-/// <summary>The channel's word that it checked the person itself (本人): by face or by password, at a time.</summary>
-public sealed record AttestationRequest(string? Method, DateTimeOffset? VerifiedAt);
+namespace Vouchers.Http.Contracts;
 
 /// <summary>Body of POST /api/v1/channel/claims.</summary>
 public sealed record ClaimBody

@@ -1,6 +1,7 @@
 using Vouchers.Contracts;
+using Vouchers.Http.Persons;
 
-namespace Vouchers.Gateway.Contracts;
+namespace Vouchers.Http.Contracts;
 
 /// <summary>
 /// Optional body of POST /api/v1/institution/vouchers/{code}/use: the course and class the holder enrols in.

@@ -1,7 +1,7 @@
-using Vouchers.Contracts;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Vouchers.Contracts;
 
-namespace Vouchers.Gateway.Hosting;
+namespace Vouchers.Gateway.Health;
 
 /// <summary>Ready when a grain call through the cluster answers within two seconds.</summary>
 public sealed class ClusterHealthCheck(IGrainFactory grains) : IHealthCheck

@@ -1,4 +1,4 @@
-namespace Vouchers.Gateway.Hosting;
+namespace Vouchers.Gateway.Seeding;
 
 /// <summary>Section "Demo": the demo data seeded at start-up (on by default in the zero-setup mode).</summary>
 public sealed class DemoOptions

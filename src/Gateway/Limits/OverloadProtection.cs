@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
-using Vouchers.Gateway.Problems;
+using Vouchers.Http.Problems;
 
-namespace Vouchers.Gateway.Hosting;
+namespace Vouchers.Gateway.Limits;
 
 public static class OverloadProtection
 {

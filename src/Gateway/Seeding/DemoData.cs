@@ -3,7 +3,7 @@ using Vouchers.Contracts;
 using Vouchers.Domain;
 using Vouchers.Gateway.Security;
 
-namespace Vouchers.Gateway.Hosting;
+namespace Vouchers.Gateway.Seeding;
 
 /// <summary>
 /// Seeds the demo: three HR admins (ministry, Guangdong, Shenzhen), two channels, two institutions,

@@ -1,8 +1,8 @@
 using Vouchers.Contracts;
 using Vouchers.Domain;
-using Vouchers.Gateway.Problems;
+using Vouchers.Http.Problems;
 
-namespace Vouchers.Gateway.Contracts;
+namespace Vouchers.Http.Contracts;
 
 /// <summary>Body of POST and PUT /api/v1/admin/batches. Every field is checked and named in a 400.</summary>
 public sealed record BatchRequest

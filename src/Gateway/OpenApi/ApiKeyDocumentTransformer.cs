@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Vouchers.Gateway.Security;
 
-namespace Vouchers.Gateway.Hosting;
+namespace Vouchers.Gateway.OpenApi;
 
 /// <summary>Declares the X-Api-Key scheme in the OpenAPI document so the API reference can send it.</summary>
 public sealed class ApiKeyDocumentTransformer : IOpenApiDocumentTransformer

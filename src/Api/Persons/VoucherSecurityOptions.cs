@@ -1,4 +1,4 @@
-namespace Vouchers.Gateway.Security;
+namespace Vouchers.Http.Persons;
 
 /// <summary>Section "Security".</summary>
 public sealed class VoucherSecurityOptions

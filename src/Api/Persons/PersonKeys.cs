@@ -3,7 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using Vouchers.Domain;
 
-namespace Vouchers.Gateway.Security;
+namespace Vouchers.Http.Persons;
 
 /// <summary>Turns resident ID numbers into person keys (keyed hashes); the only place the secret is used.</summary>
 public sealed class PersonKeys

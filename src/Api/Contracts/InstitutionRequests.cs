@@ -1,6 +1,6 @@
 using Vouchers.Contracts;
 
-namespace Vouchers.Gateway.Contracts;
+namespace Vouchers.Http.Contracts;
 
 public sealed record VerifyRequest(string? Code);
 

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using Vouchers.Silo.Hosting;
 
-namespace Vouchers.Gateway.Hosting;
+namespace Vouchers.Gateway.Seeding;
 
 /// <summary>Seeds the demo data once the cluster is up, then prints where to start.</summary>
 public sealed class DemoSeeder(

@@ -1,6 +1,7 @@
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace Vouchers.Gateway.Problems;
+namespace Vouchers.Http.Problems;
 
 /// <summary>Collects field errors (keyed by the JSON path of the field) into one 400 validation problem.</summary>
 public sealed class Validation

@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Options;
 using Vouchers.Domain;
-using Vouchers.Gateway.Contracts;
-using Vouchers.Gateway.Problems;
-using Vouchers.Gateway.Security;
+using Vouchers.Http.Problems;
 
-namespace Vouchers.Gateway.Endpoints;
+namespace Vouchers.Http.Persons;
+
+/// <summary>The channel's word that it checked the person itself (本人): by face or by password, at a time.</summary>
+public sealed record AttestationRequest(string? Method, DateTimeOffset? VerifiedAt);
 
 /// <summary>Checks the person fields that several channel requests share.</summary>
 public sealed class PersonInput(TimeProvider time, PersonKeys keys, IOptions<VoucherSecurityOptions> security)

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Vouchers.Gateway.Records;
 
-namespace Vouchers.Gateway.Hosting;
+namespace Vouchers.Gateway.Records;
 
 public static class VerificationRecordingExtensions
 {

@@ -1,6 +1,7 @@
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace Vouchers.Gateway.Problems;
+namespace Vouchers.Http.Problems;
 
 /// <summary>
 /// The problem types (RFC 9457) of the API. Each is documented in docs/API.md; clients switch on

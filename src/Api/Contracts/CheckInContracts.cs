@@ -1,7 +1,7 @@
-// Not named *Requests.cs: the load-test baseline compiles those files and has no check-in.
 using Vouchers.Contracts;
+using Vouchers.Http.Persons;
 
-namespace Vouchers.Gateway.Contracts;
+namespace Vouchers.Http.Contracts;
 
 /// <summary>
 /// Body of POST /api/v1/institution/class-sessions. The <c>sessionId</c> is the institution's own id for the
