@@ -9,9 +9,9 @@
 #      "vouchers" for the engine and "baseline" for the baseline;
 #   2. builds in Release and starts, all on 127.0.0.1, each engine on its own database: "engine", the engine in
 #      cluster mode as one node (the gateway co-hosting a cluster silo, Orleans:CoHost=true), and "engine-split", the
-#      engine as a silo process plus a gateway process that is its Orleans client; the baseline (loadtests/Baseline)
-#      and the ceiling app (loadtests/Ceiling, GET /ping). Demo principals are seeded in both engines;
-#   3. climbs ladders of open-model arrival rates with the load-test runner (loadtests/): claim-burst against both
+#      engine as a silo process plus a gateway process that is its Orleans client; the baseline (loadtests/Vouchers.Baseline)
+#      and the ceiling app (loadtests/Vouchers.Ceiling, GET /ping). Demo principals are seeded in both engines;
+#   3. climbs ladders of open-model arrival rates with the load-test runner (loadtests/Vouchers.LoadTests): claim-burst against both
 #      engines and the baseline, scan-gun-verify and sold-out-storm against the engine and the baseline, step by
 #      step at the same rates, and ceiling against the ceiling app. A step that is not sustained runs once more at
 #      the same rate; a target's ladder stops when both attempts fail (see below);
@@ -148,12 +148,12 @@ wait_for() {
 started=$SECONDS
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
   for project in src/Silo/Vouchers.Silo.csproj src/Gateway/Vouchers.Gateway.csproj \
-      loadtests/Baseline/Vouchers.Baseline.csproj loadtests/Ceiling/Vouchers.Ceiling.csproj loadtests/Vouchers.LoadTests.csproj; do
+      loadtests/Vouchers.Baseline/Vouchers.Baseline.csproj loadtests/Vouchers.Ceiling/Vouchers.Ceiling.csproj loadtests/Vouchers.LoadTests/Vouchers.LoadTests.csproj; do
     log "dotnet build $project -c Release"
     dotnet build "$project" -c Release -nologo -v quiet >"$reports/build.log" 2>&1 || { tail -n 40 "$reports/build.log" >&2; exit 1; }
   done
 fi
-runner="$root/loadtests/bin/Release/net10.0/Vouchers.LoadTests.dll"
+runner="$root/loadtests/Vouchers.LoadTests/bin/Release/net10.0/Vouchers.LoadTests.dll"
 [ -f "$runner" ] || { log "the load-test runner is not built: $runner"; exit 1; }
 
 pg_start
@@ -208,10 +208,10 @@ start gateway src/Gateway/bin/Release/net10.0 Vouchers.Gateway.dll \
   "Urls=$split_url" Demo__Enabled=true "Security__PersonKeySecret=$secret" Verification__MaxFailedLookups=1000000000
 wait_for gateway "$split_url/health/ready"
 wait_for gateway "$split_url/api/v1/admin/batches/demo-electrician-2026" "X-Api-Key: admin-ministry.demo-admin-ministry"
-start baseline loadtests/Baseline/bin/Release/net10.0 Vouchers.Baseline.dll \
+start baseline loadtests/Vouchers.Baseline/bin/Release/net10.0 Vouchers.Baseline.dll \
   "ConnectionStrings__Baseline=$baseline_db" "Urls=$baseline_url" "Security__PersonKeySecret=$secret"
 wait_for baseline "$baseline_url/health/ready"
-start ceiling loadtests/Ceiling/bin/Release/net10.0 Vouchers.Ceiling.dll "Urls=$ceiling_url"
+start ceiling loadtests/Vouchers.Ceiling/bin/Release/net10.0 Vouchers.Ceiling.dll "Urls=$ceiling_url"
 wait_for ceiling "$ceiling_url/ping"
 
 # cpu_sample: prints "<all CPU ticks> <busy ticks> <ticks of this run's processes>" of the box so far. This run's
@@ -525,13 +525,13 @@ w("  (4 shards per batch unless a scaling run says otherwise), which holds stock
 w("  and acknowledges the claim only after the claim store committed its row; the store writes the claims of many")
 w("  requests in one INSERT (group commit, up to 512 per group, a writer lingering 1 ms while busy). See")
 w("  docs/ARCHITECTURE.md.")
-w("- **baseline**: `loadtests/Baseline`, the same HTTP contract for claims, wallets and verification on plain ASP.NET Core")
+w("- **baseline**: `loadtests/Vouchers.Baseline`, the same HTTP contract for claims, wallets and verification on plain ASP.NET Core")
 w("  + Npgsql: one transaction per claim (`UPDATE batches SET remaining = remaining - 1 WHERE id = @b AND status = 'active'")
 w("  AND remaining > 0` and `INSERT INTO claims` under `UNIQUE (batch_id, person_key)` and `UNIQUE (channel_id, request_id)`),")
 w("  synchronous commit on, a pool of at most 64 connections.")
-w("- **ceiling**: `loadtests/Ceiling`, Kestrel answering `GET /ping` with `pong`: the most this box serves through the")
+w("- **ceiling**: `loadtests/Vouchers.Ceiling`, Kestrel answering `GET /ping` with `pong`: the most this box serves through the")
 w("  same load generator.")
-w("- **load**: the runner in `loadtests/` (open model: arrivals on a fixed schedule; latency measured from each request's")
+w("- **load**: the runner in `loadtests/Vouchers.LoadTests` (open model: arrivals on a fixed schedule; latency measured from each request's")
 w("  intended start, so queueing counts; arrivals that could not start on time are counted as dropped). Scenarios:")
 w("  `claim-burst` (distinct people claim one hot batch, with retries and second claims mixed in, then an invariant check),")
 w("  `scan-gun-verify` (institutions verify a mix of codes), `sold-out-storm` (new people storm a batch whose stock is")
