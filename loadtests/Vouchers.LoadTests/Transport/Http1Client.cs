@@ -5,7 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Vouchers.LoadTests.Scenarios;
+namespace Vouchers.LoadTests.Transport;
 
 /// <summary>
 /// A plain HTTP/1.1 client for <c>http://</c> targets: keep-alive connections from a pool, one request at a time per
