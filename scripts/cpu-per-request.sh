@@ -60,11 +60,11 @@ ticks() {
   echo "$total"
 }
 
-for project in src/Gateway/Vouchers.Gateway.csproj loadtests/Vouchers.LoadTests.csproj; do
+for project in src/Gateway/Vouchers.Gateway.csproj loadtests/Vouchers.LoadTests/Vouchers.LoadTests.csproj; do
   log "dotnet build $project -c Release"
   dotnet build "$project" -c Release -nologo -v quiet >"$reports/build.log" 2>&1 || { tail -n 40 "$reports/build.log" >&2; exit 1; }
 done
-runner="$PWD/loadtests/bin/Release/net10.0/Vouchers.LoadTests.dll"
+runner="$PWD/loadtests/Vouchers.LoadTests/bin/Release/net10.0/Vouchers.LoadTests.dll"
 
 pg_start
 port="$(free_port)"

@@ -7,8 +7,8 @@ export CONFIGURATION=${1:-Release}
 # shellcheck source=lib/gateway.sh
 source scripts/lib/gateway.sh
 
-runner=loadtests/bin/$CONFIGURATION/net10.0/Vouchers.LoadTests.dll
-[ -f "$runner" ] || dotnet build loadtests/Vouchers.LoadTests.csproj -c "$CONFIGURATION" -nologo >/dev/null
+runner=loadtests/Vouchers.LoadTests/bin/$CONFIGURATION/net10.0/Vouchers.LoadTests.dll
+[ -f "$runner" ] || dotnet build loadtests/Vouchers.LoadTests/Vouchers.LoadTests.csproj -c "$CONFIGURATION" -nologo >/dev/null
 mkdir -p TestResults/loadtests
 trap gateway_stop EXIT
 # scan-gun-verify looks up never-issued and mistyped codes by design: lift the brute-force guard for it.

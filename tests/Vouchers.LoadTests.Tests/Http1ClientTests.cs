@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Vouchers.LoadTests.Scenarios;
+using Vouchers.LoadTests.Transport;
 
 namespace Vouchers.LoadTests.Tests;
 

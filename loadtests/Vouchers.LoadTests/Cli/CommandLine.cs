@@ -25,7 +25,7 @@ public static class CommandLine
     public static readonly string[] ScenarioNames = [ClaimBurst.Name, SoldOutStorm.Name, ScanGunVerify.Name, MixedDay.Name, Ceiling.Name];
 
     public const string Usage = """
-        usage: dotnet loadtests/bin/Release/net10.0/Vouchers.LoadTests.dll --scenario <name>[,<name>...] --target <baseUrl> [options]
+        usage: dotnet loadtests/Vouchers.LoadTests/bin/Release/net10.0/Vouchers.LoadTests.dll --scenario <name>[,<name>...] --target <baseUrl> [options]
 
           --scenario NAMES       claim-burst, sold-out-storm, scan-gun-verify, mixed-day, ceiling (comma-separated; they run together)
           --target URL           the engine (or baseline) base URL, e.g. http://127.0.0.1:5080   [env VOUCHERS_TARGET]

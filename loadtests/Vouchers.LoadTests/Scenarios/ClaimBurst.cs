@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Vouchers.LoadTests.Transport;
 
 namespace Vouchers.LoadTests.Scenarios;
 

@@ -1,6 +1,5 @@
-using System.Globalization;
-using System.Net.Http.Headers;
 using System.Text.Json;
+using Vouchers.LoadTests.Transport;
 
 namespace Vouchers.LoadTests.Scenarios;
 
@@ -13,105 +12,27 @@ public sealed record ApiKeys(string Admin, string Channel, string Institution)
         "inst-sz-skills-school.demo-inst-sz-skills-school");
 }
 
-/// <summary>One HTTP answer, read whole: status, body and the one header the scenarios care about.</summary>
-public sealed class ApiResponse(int status, byte[] body, bool replayed)
-{
-    private JsonElement? json;
-
-    public int Status { get; } = status;
-    public byte[] Body { get; } = body;
-    public bool Replayed { get; } = replayed;
-    public long Size => Body.Length;
-    public bool IsSuccess => Status is >= 200 and < 300;
-
-    /// <summary>The JSON body, or an undefined element when the body is not JSON.</summary>
-    public JsonElement Json => json ??= Parse(Body);
-
-    /// <summary>The last segment of a problem's type, e.g. <c>sold-out</c> for <c>urn:vouchers:problem:sold-out</c>.</summary>
-    public string? Problem => String("type") is { } type ? type[(type.LastIndexOf(':') + 1)..] : null;
-
-    /// <summary>Status code plus problem type, for the status-code table: <c>409 sold-out</c>.</summary>
-    public string Label => Problem is { } p && !IsSuccess ? $"{Status} {p}" : Status.ToString(CultureInfo.InvariantCulture);
-
-    public string? String(string property) =>
-        Json.ValueKind == JsonValueKind.Object && Json.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : null;
-
-    public Response<T> Ok<T>(T payload) => Response.Ok(payload, Label, Size);
-
-    public Response<T> Fail<T>(string message) => Response.Fail<T>(Label, message, Size);
-
-    private static JsonElement Parse(byte[] body)
-    {
-        try
-        {
-            return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            return default;
-        }
-    }
-}
-
 /// <summary>
-/// The voucher engine's HTTP contract, as far as the scenarios use it. Requests to an <c>http://</c> target go
-/// through <see cref="Http1Client"/> (the runner's own lean HTTP/1.1 client); <c>https://</c> targets, and tests that
-/// bring their own handler, through one pooled HttpClient for the whole run: no proxy, no redirects, no cookies.
+/// The voucher engine's HTTP contract, as far as the scenarios use it: bodies as JSON, over the run's
+/// <see cref="HttpTransport"/>.
 /// </summary>
 public sealed class VoucherApi : IDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private static readonly MediaTypeHeaderValue JsonType = new("application/json");
-    private readonly HttpClient http;
-    private readonly Http1Client? lean;
+    private readonly HttpTransport transport;
 
     public VoucherApi(Uri target, ApiKeys keys, HttpMessageHandler? handler = null)
     {
         Keys = keys;
-        lean = handler is null && Http1Client.Supports(target) && Environment.GetEnvironmentVariable("VOUCHERS_LOADTEST_HTTPCLIENT") != "1"
-            ? new Http1Client(target)
-            : null;
-        handler ??= new SocketsHttpHandler
-        {
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            ConnectTimeout = TimeSpan.FromSeconds(5),
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-        };
-        http = new HttpClient(handler) { BaseAddress = target, Timeout = TimeSpan.FromSeconds(30) };
+        transport = new HttpTransport(target, handler);
     }
 
     public ApiKeys Keys { get; }
 
-    public Uri Target => http.BaseAddress!;
+    public Uri Target => transport.Target;
 
-    public async Task<ApiResponse> SendAsync(HttpMethod method, string path, string? apiKey, object? body, CancellationToken cancellationToken)
-    {
-        if (lean is not null)
-        {
-            return await lean.SendAsync(method.Method, path, apiKey, body is null ? null : JsonSerializer.SerializeToUtf8Bytes(body, Json), cancellationToken);
-        }
-
-        using var request = new HttpRequestMessage(method, path);
-        if (apiKey is not null)
-        {
-            request.Headers.TryAddWithoutValidation("X-Api-Key", apiKey);
-        }
-
-        if (body is not null)
-        {
-            request.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, Json));
-            request.Content.Headers.ContentType = JsonType;
-        }
-
-        using var response = await http.SendAsync(request, cancellationToken);
-        var content = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        var replayed = response.Headers.TryGetValues("Idempotent-Replayed", out var values) && values.Contains("true", StringComparer.OrdinalIgnoreCase);
-        return new ApiResponse((int)response.StatusCode, content, replayed);
-    }
+    public async Task<ApiResponse> SendAsync(HttpMethod method, string path, string? apiKey, object? body, CancellationToken cancellationToken) =>
+        await transport.SendAsync(method, path, apiKey, body is null ? null : JsonSerializer.SerializeToUtf8Bytes(body, Json), cancellationToken);
 
     public Task<ApiResponse> GetAsync(string path, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Get, path, null, null, cancellationToken);
@@ -195,11 +116,7 @@ public sealed class VoucherApi : IDisposable
     public Task<ApiResponse> DisburseAsync(string applicationId, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, $"/api/v1/admin/subsidy-applications/{applicationId}/disburse", Keys.Admin, null, cancellationToken);
 
-    public void Dispose()
-    {
-        lean?.Dispose();
-        http.Dispose();
-    }
+    public void Dispose() => transport.Dispose();
 
     public static string Text(ApiResponse r)
     {
