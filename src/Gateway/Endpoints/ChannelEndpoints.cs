@@ -4,7 +4,6 @@ using QRCoder;
 using Vouchers.Claims;
 using Vouchers.Contracts;
 using Vouchers.Domain;
-using Vouchers.Gateway.Hosting;
 using Vouchers.Gateway.Limits;
 using Vouchers.Gateway.Security;
 using Vouchers.Http.Contracts;
