@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Vouchers.Contracts;
 using Vouchers.Gateway.Tests.Infrastructure;
 using Vouchers.Grains.Records;
-using Vouchers.Tests.Shared;
+using Vouchers.Testing.Stores;
 
 namespace Vouchers.Gateway.Tests;
 

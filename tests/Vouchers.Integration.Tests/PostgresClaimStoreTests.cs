@@ -3,7 +3,7 @@ using Npgsql;
 using Vouchers.Grains.Claims;
 using Vouchers.Integration.Tests.Infrastructure;
 using Vouchers.Silo.Persistence;
-using Vouchers.Tests.Shared;
+using Vouchers.Testing.Stores;
 
 namespace Vouchers.Integration.Tests;
 

@@ -5,7 +5,7 @@ using Vouchers.Contracts;
 using Vouchers.Grains.Records;
 using Vouchers.Integration.Tests.Infrastructure;
 using Vouchers.Silo.Persistence;
-using Vouchers.Tests.Shared;
+using Vouchers.Testing.Stores;
 
 namespace Vouchers.Integration.Tests;
 

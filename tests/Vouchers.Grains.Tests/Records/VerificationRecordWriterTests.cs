@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Vouchers.Contracts;
 using Vouchers.Grains.Records;
-using Vouchers.Tests.Shared;
+using Vouchers.Testing.Stores;
 
 namespace Vouchers.Grains.Tests.Records;
 
