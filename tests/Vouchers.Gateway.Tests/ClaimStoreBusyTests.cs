@@ -7,6 +7,7 @@ using Vouchers.Contracts;
 using Vouchers.Gateway.Contracts;
 using Vouchers.Gateway.Tests.Infrastructure;
 using Vouchers.Grains.Claims;
+using Vouchers.Testing;
 
 namespace Vouchers.Gateway.Tests;
 
@@ -207,9 +208,8 @@ public sealed class ClaimStoreBusyTests(SwitchableClaimStoreGatewayFactory gatew
         // The refused requests come again, unchanged, until the batch is sold out: the units they were refused with
         // are all still there. A shard that found no stock a moment ago answers "sold out" until it asks the batch
         // again (Claims:SoldOutRecheck), so a request told so is sent again in the next round.
-        var deadline = DateTime.UtcNow + RetryPatience;
         var waiting = refused;
-        do
+        await Poll.UntilAsync(async () =>
         {
             var next = new List<ClaimBody>();
             foreach (var request in waiting)
@@ -227,13 +227,8 @@ public sealed class ClaimStoreBusyTests(SwitchableClaimStoreGatewayFactory gatew
             }
 
             waiting = next;
-            if (codes.Count < quantity && waiting.Count > 0)
-            {
-                Assert.True(DateTime.UtcNow < deadline, $"{quantity - codes.Count} units could not be claimed by {waiting.Count} retrying requests");
-                await Task.Delay(RetryInterval);
-            }
-        }
-        while (codes.Count < quantity && waiting.Count > 0);
+            return codes.Count >= quantity || waiting.Count == 0;
+        }, RetryPatience, () => $"the last {quantity - codes.Count} units to be claimed by {waiting.Count} retrying requests", RetryInterval);
 
         Assert.Equal(quantity, codes.Count);
         Assert.Equal(quantity, codes.Values.Distinct().Count());

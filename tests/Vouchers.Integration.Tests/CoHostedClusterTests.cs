@@ -1,5 +1,6 @@
 using System.Net;
 using Vouchers.Integration.Tests.Infrastructure;
+using Vouchers.Testing;
 
 namespace Vouchers.Integration.Tests;
 
@@ -59,9 +60,9 @@ public sealed class CoHostedClusterTests : IAsyncLifetime
 
         // A second gateway joins the same cluster on ports of its own (the schema is in place: nothing to apply).
         var second = await StartGatewayAsync();
-        await Eventually.HoldsAsync(
+        await Poll.UntilAsync(
             async () => (await ActiveSiloPortsAsync()).Order().SequenceEqual(new[] { first.Port, second.Port }.Order()),
-            ReadyTimeout, () => "both co-hosted silos did not become Active in orleans_membership.");
+            ReadyTimeout, () => "both co-hosted silos to be Active in orleans_membership");
         using var two = new VoucherApi(second.Gateway);
 
         // Claims made through one gateway are served by the other, and both read the same counters.
@@ -91,12 +92,12 @@ public sealed class CoHostedClusterTests : IAsyncLifetime
 
         using var client = gateway.CreateClient();
         var last = "";
-        await Eventually.HoldsAsync(async () =>
+        await Poll.UntilAsync(async () =>
         {
             using var response = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
             last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
             return response.StatusCode == HttpStatusCode.OK;
-        }, ReadyTimeout, () => $"/health/ready of the co-hosting gateway did not answer 200 (last: {last}).");
+        }, ReadyTimeout, () => $"/health/ready of the co-hosting gateway to answer 200 (last: {last})");
         return (gateway, siloPort);
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Vouchers.Integration.Tests.Infrastructure;
+using Vouchers.Testing;
 
 namespace Vouchers.Integration.Tests;
 
@@ -46,14 +47,12 @@ public sealed class VerificationRecordClusterTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, usedOnline.StatusCode);
         Assert.Equal("alreadyUsed", (await api.VerifyAsync(deducted.Code)).Verdict);
 
-        var rows = await Eventually.ReturnsAsync(async () =>
-        {
-            var found = await cluster.Database.ListAsync(
+        var rows = await Poll.UntilAsync(
+            () => cluster.Database.ListAsync(
                 "SELECT kind, result, coalesce(mode, ''), coalesce(class_id, ''), clerk_key_id, masked_code FROM vouchers_verification_records WHERE institution_id = @i ORDER BY occurred_at, id",
                 r => (Kind: r.GetString(0), Result: r.GetString(1), Mode: r.GetString(2), Class: r.GetString(3), Clerk: r.GetString(4), Code: r.GetString(5)),
-                ("i", VoucherApi.InstitutionId));
-            return found.Count >= 4 ? found : null;
-        }, Patience, () => "four records were not stored");
+                ("i", VoucherApi.InstitutionId)),
+            found => found.Count >= 4, Patience, found => $"four records to be stored (found {found.Count})");
 
         Assert.Equal(
             [("verify", "valid", "", ""), ("use", "valid", "offline", "class-a"), ("use", "valid", "online", ""), ("verify", "alreadyUsed", "", "")],

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Vouchers.Gateway.Contracts;
+using Vouchers.Testing;
 
 namespace Vouchers.Gateway.Tests.Infrastructure;
 
@@ -38,21 +39,9 @@ internal static class Institutions
     /// The caller's records (up to 200) once there are at least <paramref name="count"/>: verifications are recorded
     /// after they are answered, so their records are polled for, with a deadline.
     /// </summary>
-    public static async Task<IReadOnlyList<VerificationRecordView>> RecordsWhenAsync(this HttpClient institution, int count, string query = "limit=200")
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            var records = (await institution.RecordsAsync(query)).Records;
-            if (records.Count >= count)
-            {
-                return records;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"Expected {count} records within {Patience.TotalSeconds:0} s, found {records.Count}.");
-            await Task.Delay(50);
-        }
-    }
+    public static Task<IReadOnlyList<VerificationRecordView>> RecordsWhenAsync(this HttpClient institution, int count, string query = "limit=200") =>
+        Poll.UntilAsync(async () => (await institution.RecordsAsync(query)).Records, records => records.Count >= count,
+            Patience, records => $"{count} records (found {records.Count})");
 
     /// <summary>POST with an X-Device-Id header.</summary>
     public static Task<HttpResponseMessage> PostFromDeviceAsync<T>(this HttpClient client, string path, T? body, string device)

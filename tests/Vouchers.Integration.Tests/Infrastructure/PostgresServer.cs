@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
+using Vouchers.Testing;
 
 namespace Vouchers.Integration.Tests.Infrastructure;
 
@@ -84,7 +85,7 @@ internal sealed class PostgresServer : IAsyncDisposable
         postmaster = int.Parse(pid, CultureInfo.InvariantCulture);
         // Connections this process pooled before a crash are dead; drop them rather than fail on first use.
         Npgsql.NpgsqlConnection.ClearAllPools();
-        await Eventually.HoldsAsync(AcceptsAsync, Timeout, () => $"PostgreSQL on port {Port} did not accept connections. Log:\n{LogTail()}");
+        await Poll.UntilAsync(AcceptsAsync, Timeout, () => $"PostgreSQL on port {Port} to accept connections. Log:\n{LogTail()}");
     }
 
     /// <summary>SIGKILL to the postmaster and every backend at once; returns when none of them is left.</summary>
@@ -93,8 +94,8 @@ internal sealed class PostgresServer : IAsyncDisposable
         var group = postmaster ?? throw new InvalidOperationException("The server is not running.");
         postmaster = null;
         await RunAsync("kill", "-KILL", "--", $"-{group}");
-        await Eventually.HoldsAsync(() => Task.FromResult(!LivingMembersOf(group).Any()),
-            Timeout, () => $"processes {string.Join(", ", LivingMembersOf(group))} of group {group} outlived SIGKILL");
+        await Poll.UntilAsync(() => Task.FromResult(!LivingMembersOf(group).Any()),
+            Timeout, () => $"SIGKILL to end group {group} (still living: {string.Join(", ", LivingMembersOf(group))})");
     }
 
     /// <summary>Processes of a process group that are not zombies (a zombie still answers kill -0).</summary>

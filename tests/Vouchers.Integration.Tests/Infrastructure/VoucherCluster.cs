@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Vouchers.Testing;
 
 namespace Vouchers.Integration.Tests.Infrastructure;
 
@@ -62,7 +63,7 @@ internal sealed class VoucherCluster : IAsyncDisposable
         var silo = SiloProcess.Start(Settings, $"silo-{silos.Count + 1}");
         silos.Add(silo);
         Silo = silo;
-        await Eventually.HoldsAsync(async () =>
+        await Poll.UntilAsync(async () =>
         {
             if (silo.HasExited)
             {
@@ -71,7 +72,7 @@ internal sealed class VoucherCluster : IAsyncDisposable
 
             var rows = await MembershipAsync();
             return rows.Any(r => r.Status == ActiveStatus && r.Port == Settings.SiloPort && !known.Any(k => k.Generation == r.Generation));
-        }, SiloStartTimeout, () => $"silo {silo.Name} did not become Active in orleans_membership.");
+        }, SiloStartTimeout, () => $"silo {silo.Name} to be Active in orleans_membership");
         return silo;
     }
 
@@ -95,12 +96,12 @@ internal sealed class VoucherCluster : IAsyncDisposable
     {
         using var client = gateway.CreateClient();
         var last = "";
-        await Eventually.HoldsAsync(async () =>
+        await Poll.UntilAsync(async () =>
         {
             using var response = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
             last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
             return response.StatusCode == HttpStatusCode.OK;
-        }, GatewayReadyTimeout, () => $"/health/ready of the gateway did not answer 200 (last: {last}).");
+        }, GatewayReadyTimeout, () => $"/health/ready of the gateway to answer 200 (last: {last})");
     }
 
     public async Task<List<MembershipRow>> MembershipAsync() =>
