@@ -1,6 +1,7 @@
 using System.Net;
 using Vouchers.Integration.Tests.Infrastructure;
 using Vouchers.Testing;
+using Vouchers.Testing.Postgres;
 
 namespace Vouchers.Integration.Tests;
 
@@ -84,8 +85,8 @@ public sealed class CoHostedClusterTests : IAsyncLifetime
     /// <summary>Starts a co-hosting gateway of this test's cluster on free ports and waits until it answers ready.</summary>
     private async Task<(GatewayFactory Gateway, int Port)> StartGatewayAsync()
     {
-        var siloPort = TestEnvironment.FreePort([.. ports]);
-        var gatewayPort = TestEnvironment.FreePort([.. ports, siloPort]);
+        var siloPort = FreePort.Next([.. ports]);
+        var gatewayPort = FreePort.Next([.. ports, siloPort]);
         ports.AddRange([siloPort, gatewayPort]);
         var gateway = new GatewayFactory(new SiloSettings(database.ConnectionString, clusterId, clusterId, siloPort, gatewayPort), coHost: true);
         gateways.Add(gateway);

@@ -1,4 +1,5 @@
 using Vouchers.Integration.Tests.Infrastructure;
+using Vouchers.Testing.Postgres;
 
 namespace Vouchers.Integration.Tests;
 

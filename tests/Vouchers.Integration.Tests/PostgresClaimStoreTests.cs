@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Vouchers.Grains.Claims;
-using Vouchers.Integration.Tests.Infrastructure;
 using Vouchers.Silo.Persistence;
 using Vouchers.Testing;
+using Vouchers.Testing.Postgres;
 using Vouchers.Testing.Stores;
 
 namespace Vouchers.Integration.Tests;

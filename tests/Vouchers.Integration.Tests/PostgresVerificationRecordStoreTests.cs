@@ -3,9 +3,9 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Vouchers.Contracts;
 using Vouchers.Grains.Records;
-using Vouchers.Integration.Tests.Infrastructure;
 using Vouchers.Silo.Persistence;
 using Vouchers.Testing;
+using Vouchers.Testing.Postgres;
 using Vouchers.Testing.Stores;
 
 namespace Vouchers.Integration.Tests;

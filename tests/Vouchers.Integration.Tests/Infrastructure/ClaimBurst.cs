@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Vouchers.Testing.Postgres;
 
 namespace Vouchers.Integration.Tests.Infrastructure;
 

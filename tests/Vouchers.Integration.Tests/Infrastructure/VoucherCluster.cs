@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Vouchers.Testing;
+using Vouchers.Testing.Postgres;
 
 namespace Vouchers.Integration.Tests.Infrastructure;
 
@@ -40,8 +41,8 @@ internal sealed class VoucherCluster : IAsyncDisposable
     {
         var database = await TestDatabase.CreateAsync(server);
         var id = "it-" + Guid.NewGuid().ToString("N")[..12];
-        var siloPort = TestEnvironment.FreePort();
-        var gatewayPort = TestEnvironment.FreePort(siloPort);
+        var siloPort = FreePort.Next();
+        var gatewayPort = FreePort.Next(siloPort);
         var cluster = new VoucherCluster(database, new SiloSettings(database.ConnectionString, id, id, siloPort, gatewayPort));
         try
         {

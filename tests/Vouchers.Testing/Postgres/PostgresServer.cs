@@ -2,9 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
-using Vouchers.Testing;
 
-namespace Vouchers.Integration.Tests.Infrastructure;
+namespace Vouchers.Testing.Postgres;
 
 /// <summary>
 /// A PostgreSQL server of the test's own (a fresh cluster in a temp directory, production durability settings), so
@@ -12,7 +11,7 @@ namespace Vouchers.Integration.Tests.Infrastructure;
 /// group at once, as a power cut would end the server, and <see cref="StartAsync"/> brings it back on the same data
 /// directory and port through crash recovery. Uses the binaries scripts/test.sh uses (VOUCHERS_PG_BIN).
 /// </summary>
-internal sealed class PostgresServer : IAsyncDisposable
+public sealed class PostgresServer : IAsyncDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
@@ -46,7 +45,7 @@ internal sealed class PostgresServer : IAsyncDisposable
         }
 
         var directory = Directory.CreateTempSubdirectory("vouchers-pg-crash.").FullName;
-        var server = new PostgresServer(directory, TestEnvironment.FreePort());
+        var server = new PostgresServer(directory, FreePort.Next());
         try
         {
             if (IsRoot)
