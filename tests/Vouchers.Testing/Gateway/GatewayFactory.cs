@@ -1,13 +1,11 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Vouchers.Gateway.Security;
 
-namespace Vouchers.Gateway.Tests.Infrastructure;
+namespace Vouchers.Testing.Gateway;
 
 /// <summary>
 /// The gateway in its zero-setup mode: a co-hosted silo with in-memory storage and the demo data seeded at
@@ -16,8 +14,8 @@ namespace Vouchers.Gateway.Tests.Infrastructure;
 /// </summary>
 public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
-    private readonly int siloPort = FreePort();
-    private readonly int gatewayPort = FreePort();
+    private readonly int siloPort = FreePort.Next();
+    private readonly int gatewayPort = FreePort.Next();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -67,19 +65,4 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
-
-    /// <summary>A port no one listens on right now; the silo binds it a moment later.</summary>
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
-        }
-    }
 }

@@ -1,14 +1,14 @@
 using System.Net;
 using System.Net.Http.Json;
 using Vouchers.Gateway.Contracts;
-using Vouchers.Testing;
 
-namespace Vouchers.Gateway.Tests.Infrastructure;
+namespace Vouchers.Testing.Gateway;
 
 /// <summary>An institution a test registers for itself, with its own API key, so its records are the test's alone.</summary>
-internal sealed record TestInstitution(string Id, string KeyId, HttpClient Client);
+public sealed record TestInstitution(string Id, string KeyId, HttpClient Client);
 
-internal static class Institutions
+/// <summary>Institutions of a test's own, their records, and requests from a device.</summary>
+public static class Institutions
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
@@ -22,7 +22,7 @@ internal static class Institutions
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var issued = await admin.PostJsonAsync("/api/v1/admin/api-keys", new ApiKeyRequest("institution", id, "前台 front desk"));
         Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
-        var key = await Api.ReadAsync<ApiKeyResponse>(issued);
+        var key = await VoucherApi.ReadAsync<ApiKeyResponse>(issued);
         return new TestInstitution(id, key.KeyId, gateway.ClientWithKey(key.ApiKey));
     }
 
@@ -32,7 +32,7 @@ internal static class Institutions
         var response = await institution.GetAsync("/api/v1/institution/verification-records" + (query.Length > 0 ? "?" + query : ""));
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {body}");
-        return await Api.ReadAsync<VerificationRecordsResponse>(response);
+        return await VoucherApi.ReadAsync<VerificationRecordsResponse>(response);
     }
 
     /// <summary>
@@ -49,7 +49,7 @@ internal static class Institutions
         var request = new HttpRequestMessage(HttpMethod.Post, path);
         if (body is not null)
         {
-            request.Content = JsonContent.Create(body, options: Api.Json);
+            request.Content = JsonContent.Create(body, options: VoucherApi.Json);
         }
 
         request.Headers.TryAddWithoutValidation("X-Device-Id", device);

@@ -7,10 +7,10 @@ using Vouchers.Contracts;
 using Vouchers.Domain;
 using Vouchers.Gateway.Contracts;
 
-namespace Vouchers.Gateway.Tests.Infrastructure;
+namespace Vouchers.Testing.Gateway;
 
 /// <summary>A person as a channel knows them: the raw ID number and the full name (both must stay out of responses).</summary>
-internal sealed record TestPerson(string IdNumber, string Name)
+public sealed record TestPerson(string IdNumber, string Name)
 {
     private static int next;
 
@@ -19,7 +19,7 @@ internal sealed record TestPerson(string IdNumber, string Name)
 }
 
 /// <summary>Bodies and calls of the gateway API, read and written as its clients do (camelCase, enums as camelCase strings).</summary>
-internal static class Api
+public static class VoucherApi
 {
     public static readonly JsonSerializerOptions Json = CreateJsonOptions();
 
