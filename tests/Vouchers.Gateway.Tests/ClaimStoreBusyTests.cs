@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -237,12 +236,7 @@ public sealed class ClaimStoreBusyTests(SwitchableClaimStoreGatewayFactory gatew
         Assert.Equal(new ClaimCounts(quantity, 0), await Store.CountAsync(batch.Id));
     }
 
-    private async Task<IReadOnlyList<VoucherView>> WalletAsync(TestPerson person)
-    {
-        var response = await channel.PostAsJsonAsync("/api/v1/channel/wallet", new WalletRequest(person.IdNumber), VoucherApi.Json);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return (await VoucherApi.ReadAsync<WalletResponse>(response)).Vouchers;
-    }
+    private async Task<IReadOnlyList<VoucherView>> WalletAsync(TestPerson person) => (await channel.WalletAsync(person)).Vouchers;
 
     private static async Task AssertSoldOutAsync(HttpResponseMessage response)
     {

@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using Vouchers.Testing;
+using Vouchers.Testing.Gateway;
 using Vouchers.Testing.Postgres;
 
 namespace Vouchers.Integration.Tests.Infrastructure;
@@ -19,7 +19,7 @@ internal sealed class VoucherCluster : IAsyncDisposable
     private static readonly TimeSpan GatewayReadyTimeout = TimeSpan.FromSeconds(90);
 
     private readonly List<SiloProcess> silos = [];
-    private readonly List<GatewayFactory> gateways = [];
+    private readonly List<ClusterGatewayFactory> gateways = [];
 
     private VoucherCluster(TestDatabase database, SiloSettings settings)
     {
@@ -85,25 +85,15 @@ internal sealed class VoucherCluster : IAsyncDisposable
         Silo = null;
     }
 
-    public GatewayFactory CreateGateway()
+    public ClusterGatewayFactory CreateGateway()
     {
-        var gateway = new GatewayFactory(Settings);
+        var gateway = new ClusterGatewayFactory(Settings);
         gateways.Add(gateway);
         return gateway;
     }
 
     /// <summary>Waits until the gateway's readiness check (a grain call through the cluster) answers 200.</summary>
-    public async Task WaitUntilReadyAsync(GatewayFactory gateway)
-    {
-        using var client = gateway.CreateClient();
-        var last = "";
-        await Poll.UntilAsync(async () =>
-        {
-            using var response = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
-            last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
-            return response.StatusCode == HttpStatusCode.OK;
-        }, GatewayReadyTimeout, () => $"/health/ready of the gateway to answer 200 (last: {last})");
-    }
+    public Task WaitUntilReadyAsync(ClusterGatewayFactory gateway) => gateway.WaitUntilReadyAsync(GatewayReadyTimeout);
 
     public async Task<List<MembershipRow>> MembershipAsync() =>
         await Database.ListAsync(

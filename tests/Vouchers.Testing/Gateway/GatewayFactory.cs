@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Vouchers.Gateway.Security;
 
 namespace Vouchers.Testing.Gateway;
 
@@ -36,20 +35,6 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     /// <summary>Configuration a test class needs on top of the defaults.</summary>
     protected virtual IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
-
-    /// <summary>A client that sends the demo API key of <paramref name="keyId"/> (e.g. "admin-guangdong").</summary>
-    public HttpClient ClientFor(string keyId) => ClientWithKey(Demo.ApiKey(keyId));
-
-    /// <summary>A client that sends <paramref name="apiKey"/> verbatim in the X-Api-Key header.</summary>
-    public HttpClient ClientWithKey(string apiKey)
-    {
-        var client = CreateClient();
-        client.DefaultRequestHeaders.TryAddWithoutValidation(ApiKeys.HeaderName, apiKey);
-        return client;
-    }
-
-    /// <summary>A client without an API key.</summary>
-    public HttpClient AnonymousClient() => CreateClient();
 
     /// <summary>Starts the host (silo, demo seeding) before the first test of the class runs.</summary>
     public Task InitializeAsync()
