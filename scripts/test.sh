@@ -24,14 +24,15 @@ trap 'exit 143' TERM
 
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-# The three suites in this order (fast to slow), then any other project under tests/.
+# The three suites in this order (fast to slow), then any other test project under tests/. A test project's name
+# ends in ".Tests"; the others there (Vouchers.Testing) are libraries the test projects share, with no test to run.
 projects=()
 for name in Vouchers.Grains.Tests Vouchers.Gateway.Tests Vouchers.Integration.Tests; do
   if [ -f "tests/$name/$name.csproj" ]; then
     projects+=("$name")
   fi
 done
-for csproj in tests/*/*.csproj; do
+for csproj in tests/*.Tests/*.Tests.csproj; do
   name="$(basename "$csproj" .csproj)"
   if [ -f "$csproj" ] && [ "tests/$name/$name.csproj" = "$csproj" ] && [[ " ${projects[*]:-} " != *" $name "* ]]; then
     projects+=("$name")

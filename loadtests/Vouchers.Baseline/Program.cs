@@ -10,7 +10,7 @@ using Vouchers.Http.Persons;
 
 // The baseline of docs/BENCHMARKS.md: the gateway's claim, wallet and verify contract on plain ASP.NET Core + Npgsql.
 //   ConnectionStrings__Baseline="Host=...;Database=baseline;...;Maximum Pool Size=64" Urls=http://127.0.0.1:5081 \
-//     dotnet loadtests/Baseline/bin/Release/net10.0/Vouchers.Baseline.dll
+//     dotnet loadtests/Vouchers.Baseline/bin/Release/net10.0/Vouchers.Baseline.dll
 // appsettings.json is read from beside the dll, whatever the working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 var connectionString = builder.Configuration.GetConnectionString("Baseline");

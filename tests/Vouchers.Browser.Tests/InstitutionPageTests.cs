@@ -4,8 +4,8 @@ using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Vouchers.Browser.Tests.Infrastructure;
 using Vouchers.Contracts;
-using Vouchers.Gateway.Tests.Infrastructure;
 using Vouchers.Http.Contracts;
+using Vouchers.Testing.Gateway;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
@@ -130,7 +130,7 @@ public sealed class InstitutionPageTests(PageFixture fixture, ITestOutputHelper 
         await page.OpenAsync();
         await page.SignInAsync(SchoolKey);
 
-        await page.ScanAsync(Api.UnknownCode());
+        await page.ScanAsync(VoucherApi.UnknownCode());
 
         await page.ExpectVerdictAsync("unknown", "invalid");
         await Expect(page.VerdictTitle).ToHaveTextAsync("无此券");
@@ -193,12 +193,12 @@ public sealed class InstitutionPageTests(PageFixture fixture, ITestOutputHelper 
     {
         var usedElsewhere = await channel.ClaimAsync(TestPerson.New(), Demo.BatchId);
         Assert.Equal(HttpStatusCode.OK, (await college.PostAsync($"/api/v1/institution/vouchers/{usedElsewhere.Code}/use", null)).StatusCode);
-        var collegeOnly = await admin.CreateActiveBatchAsync(Api.NewBatch() with { EligibleInstitutionIds = [Demo.GzTechCollege] });
+        var collegeOnly = await admin.CreateActiveBatchAsync(VoucherApi.NewBatch() with { EligibleInstitutionIds = [Demo.GzTechCollege] });
         var notHere = await channel.ClaimAsync(TestPerson.New(), collegeOnly.Id);
         var returner = TestPerson.New();
         var returned = await channel.ClaimAsync(returner, Demo.BatchId);
         var returnResponse = await channel.PostJsonAsync($"/api/v1/channel/vouchers/{returned.Code}/return",
-            new ReturnRequest(returner.IdNumber, Api.FreshAttestation()));
+            new ReturnRequest(returner.IdNumber, VoucherApi.FreshAttestation()));
         Assert.Equal(HttpStatusCode.OK, returnResponse.StatusCode);
 
         await using var page = await fixture.NewPageAsync();
@@ -280,7 +280,7 @@ public sealed class InstitutionPageTests(PageFixture fixture, ITestOutputHelper 
     public async Task HistoryListsThisSessionsScansNewestFirstWithTimeMaskedCodeAndVerdict()
     {
         var voucher = await channel.ClaimAsync(TestPerson.New(), Demo.BatchId);
-        var unknown = Api.UnknownCode();
+        var unknown = VoucherApi.UnknownCode();
         await using var page = await fixture.NewPageAsync();
         await page.OpenAsync();
         await page.SignInAsync(SchoolKey);
@@ -342,7 +342,7 @@ public sealed class InstitutionPageTests(PageFixture fixture, ITestOutputHelper 
         // Remembered across loads (the key too, for this tab); the toggle button goes back to Chinese.
         await page.Page.ReloadAsync();
         await Expect(page.Page.Locator("html")).ToHaveAttributeAsync("lang", "en");
-        await page.ScanAsync(Api.UnknownCode());
+        await page.ScanAsync(VoucherApi.UnknownCode());
         await Expect(page.VerdictTitle).ToHaveTextAsync("UNKNOWN CODE");
         await page.Page.Locator("#lang").ClickAsync();
         await Expect(page.Page.Locator("html")).ToHaveAttributeAsync("lang", "zh-CN");
@@ -400,7 +400,7 @@ public sealed class InstitutionPageTests(PageFixture fixture, ITestOutputHelper 
         var refused = false;
         for (var i = 0; i < 200 && !refused; i++)
         {
-            var response = await guesser.PostJsonAsync("/api/v1/institution/verifications", new VerifyRequest(Api.UnknownCode()));
+            var response = await guesser.PostJsonAsync("/api/v1/institution/verifications", new VerifyRequest(VoucherApi.UnknownCode()));
             refused = response.StatusCode == HttpStatusCode.TooManyRequests;
         }
 
@@ -409,7 +409,7 @@ public sealed class InstitutionPageTests(PageFixture fixture, ITestOutputHelper 
         await page.OpenAsync();
         await page.SignInAsync(apiKey);
 
-        await page.ScanAsync(Api.UnknownCode());
+        await page.ScanAsync(VoucherApi.UnknownCode());
 
         await page.ExpectVerdictAsync("tooMany", "wait");
         await Expect(page.VerdictTitle).ToHaveTextAsync("请稍候");
@@ -419,7 +419,7 @@ public sealed class InstitutionPageTests(PageFixture fixture, ITestOutputHelper 
 
         // While the wait lasts the page answers by itself and spends no lookup.
         var lookups = page.Lookups.Count;
-        await page.ScanAsync(Api.UnknownCode());
+        await page.ScanAsync(VoucherApi.UnknownCode());
         await page.ExpectVerdictAsync("tooMany", "wait");
         Assert.Equal(lookups, page.Lookups.Count);
         page.AssertNoErrors();
@@ -434,6 +434,6 @@ public sealed class InstitutionPageTests(PageFixture fixture, ITestOutputHelper 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var issued = await admin.PostJsonAsync("/api/v1/admin/api-keys", new ApiKeyRequest("institution", id, "页面测试培训学校"));
         Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
-        return (await issued.Content.ReadFromJsonAsync<ApiKeyResponse>(Api.Json))!.ApiKey;
+        return (await issued.Content.ReadFromJsonAsync<ApiKeyResponse>(VoucherApi.Json))!.ApiKey;
     }
 }

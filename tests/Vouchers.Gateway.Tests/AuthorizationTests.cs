@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using Vouchers.Contracts;
-using Vouchers.Gateway.Tests.Infrastructure;
 using Vouchers.Http.Contracts;
+using Vouchers.Testing.Gateway;
 
 namespace Vouchers.Gateway.Tests;
 
@@ -14,7 +14,7 @@ public sealed class AuthorizationTests(GatewayFactory gateway) : IClassFixture<G
     {
         var response = await gateway.AnonymousClient().GetAsync("/api/v1/admin/batches");
 
-        await Api.ProblemAsync(response, HttpStatusCode.Unauthorized);
+        await VoucherApi.ProblemAsync(response, HttpStatusCode.Unauthorized);
         Assert.Contains(response.Headers.WwwAuthenticate, h => h.ToString().Contains("X-Api-Key", StringComparison.Ordinal));
     }
 
@@ -29,7 +29,7 @@ public sealed class AuthorizationTests(GatewayFactory gateway) : IClassFixture<G
     {
         var response = await gateway.ClientWithKey(apiKey).GetAsync($"/api/v1/admin/batches/{Demo.BatchId}");
 
-        var problem = await Api.ProblemAsync(response, HttpStatusCode.Unauthorized);
+        var problem = await VoucherApi.ProblemAsync(response, HttpStatusCode.Unauthorized);
         Assert.DoesNotContain(Demo.BatchId, problem.GetRawText(), StringComparison.Ordinal);
     }
 
@@ -41,7 +41,7 @@ public sealed class AuthorizationTests(GatewayFactory gateway) : IClassFixture<G
         var wrong = await gateway.ClientWithKey("admin-shenzhen.demo-admin-guangdong").GetAsync("/api/v1/admin/batches");
 
         Assert.Equal(HttpStatusCode.OK, right.StatusCode);
-        await Api.ProblemAsync(wrong, HttpStatusCode.Unauthorized);
+        await VoucherApi.ProblemAsync(wrong, HttpStatusCode.Unauthorized);
     }
 
     [Theory]
@@ -60,12 +60,12 @@ public sealed class AuthorizationTests(GatewayFactory gateway) : IClassFixture<G
         var request = new HttpRequestMessage(new HttpMethod(method), path);
         if (method == "POST")
         {
-            request.Content = JsonContent.Create(new VerifyRequest(Api.UnknownCode()), options: Api.Json);
+            request.Content = JsonContent.Create(new VerifyRequest(VoucherApi.UnknownCode()), options: VoucherApi.Json);
         }
 
         var response = await gateway.ClientFor(keyId).SendAsync(request);
 
-        await Api.ProblemAsync(response, HttpStatusCode.Forbidden);
+        await VoucherApi.ProblemAsync(response, HttpStatusCode.Forbidden);
     }
 
     [Fact]
@@ -75,11 +75,11 @@ public sealed class AuthorizationTests(GatewayFactory gateway) : IClassFixture<G
 
         var read = await shenzhen.GetAsync($"/api/v1/admin/batches/{Demo.BatchId}");
         var pause = await shenzhen.PostAsync($"/api/v1/admin/batches/{Demo.BatchId}/pause", null);
-        var list = await shenzhen.GetFromJsonAsync<BatchSummary[]>("/api/v1/admin/batches", Api.Json);
+        var list = await shenzhen.GetFromJsonAsync<BatchSummary[]>("/api/v1/admin/batches", VoucherApi.Json);
 
         // Out of scope looks like absent, so batch ids do not leak across regions.
-        await Api.ProblemAsync(read, HttpStatusCode.NotFound);
-        await Api.ProblemAsync(pause, HttpStatusCode.NotFound);
+        await VoucherApi.ProblemAsync(read, HttpStatusCode.NotFound);
+        await VoucherApi.ProblemAsync(pause, HttpStatusCode.NotFound);
         Assert.DoesNotContain(list!, b => b.Id == Demo.BatchId);
         var demo = await gateway.ClientFor(Demo.AdminGuangdong).GetBatchAsync(Demo.BatchId);
         Assert.Equal(BatchStatus.Active, demo.Status);
@@ -89,24 +89,24 @@ public sealed class AuthorizationTests(GatewayFactory gateway) : IClassFixture<G
     public async Task CityAdminCannotCreateABatchInAnotherProvince()
     {
         var shenzhen = gateway.ClientFor(Demo.AdminShenzhen);
-        var batch = Api.NewBatch() with { RegionCode = "11" };
+        var batch = VoucherApi.NewBatch() with { RegionCode = "11" };
 
         var response = await shenzhen.PostJsonAsync("/api/v1/admin/batches", batch);
 
-        await Api.ValidationProblemAsync(response, "regionCode");
-        var all = await gateway.ClientFor(Demo.AdminMinistry).GetFromJsonAsync<BatchSummary[]>("/api/v1/admin/batches", Api.Json);
+        await VoucherApi.ValidationProblemAsync(response, "regionCode");
+        var all = await gateway.ClientFor(Demo.AdminMinistry).GetFromJsonAsync<BatchSummary[]>("/api/v1/admin/batches", VoucherApi.Json);
         Assert.DoesNotContain(all!, b => b.Title == batch.Title);
     }
 
     [Fact]
     public async Task CityAdminCreatesABatchInItsOwnCityThatTheProvinceSeesToo()
     {
-        var batch = Api.NewBatch() with { RegionCode = "4403" };
+        var batch = VoucherApi.NewBatch() with { RegionCode = "4403" };
 
         var response = await gateway.ClientFor(Demo.AdminShenzhen).PostJsonAsync("/api/v1/admin/batches", batch);
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var created = await Api.ReadAsync<BatchSnapshot>(response);
+        var created = await VoucherApi.ReadAsync<BatchSnapshot>(response);
         Assert.Equal("4403", created.Definition.RegionCode);
         Assert.Equal(BatchStatus.Draft, (await gateway.ClientFor(Demo.AdminGuangdong).GetBatchAsync(created.Id)).Status);
     }
@@ -118,10 +118,10 @@ public sealed class AuthorizationTests(GatewayFactory gateway) : IClassFixture<G
 
         var response = await gateway.ClientFor(Demo.AdminGuangdong).PostJsonAsync("/api/v1/admin/channels", new ChannelRequest(id, "Some app"));
 
-        var problem = await Api.ProblemAsync(response, HttpStatusCode.Forbidden);
+        var problem = await VoucherApi.ProblemAsync(response, HttpStatusCode.Forbidden);
         Assert.Equal("urn:vouchers:problem:forbidden", problem.GetProperty("type").GetString());
         var lookup = await gateway.ClientFor(Demo.AdminMinistry).GetAsync($"/api/v1/admin/channels/{id}");
-        await Api.ProblemAsync(lookup, HttpStatusCode.NotFound);
+        await VoucherApi.ProblemAsync(lookup, HttpStatusCode.NotFound);
     }
 
     [Fact]
@@ -129,17 +129,17 @@ public sealed class AuthorizationTests(GatewayFactory gateway) : IClassFixture<G
     {
         var owner = gateway.ClientFor(Demo.InstitutionSzSkillsSchool);
         var submitted = await owner.PostJsonAsync("/api/v1/institution/subsidy-applications",
-            new SubsidyApplicationRequest(Demo.BatchId, [Api.UnknownCode()]));
+            new SubsidyApplicationRequest(Demo.BatchId, [VoucherApi.UnknownCode()]));
         Assert.Equal(HttpStatusCode.Created, submitted.StatusCode);
-        var application = await Api.ReadAsync<SubsidyApplicationView>(submitted);
+        var application = await VoucherApi.ReadAsync<SubsidyApplicationView>(submitted);
 
         var byOther = await gateway.ClientFor(Demo.InstitutionGzTechCollege).GetAsync($"/api/v1/institution/subsidy-applications/{application.Id}");
         var byOwner = await owner.GetAsync($"/api/v1/institution/subsidy-applications/{application.Id}");
 
-        var problem = await Api.ProblemAsync(byOther, HttpStatusCode.NotFound);
+        var problem = await VoucherApi.ProblemAsync(byOther, HttpStatusCode.NotFound);
         Assert.DoesNotContain(Demo.SzSkillsSchool, problem.GetRawText(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, byOwner.StatusCode);
-        var seen = await Api.ReadAsync<SubsidyApplicationView>(byOwner);
+        var seen = await VoucherApi.ReadAsync<SubsidyApplicationView>(byOwner);
         Assert.Equal(Demo.SzSkillsSchool, seen.InstitutionId);
         Assert.Equal(SubsidyLineStatus.Refused, Assert.Single(seen.Lines).Status);
     }
@@ -148,16 +148,16 @@ public sealed class AuthorizationTests(GatewayFactory gateway) : IClassFixture<G
     public async Task CityAdminCannotReviewAnApplicationOfTheProvinceBatch()
     {
         var submitted = await gateway.ClientFor(Demo.InstitutionGzTechCollege).PostJsonAsync("/api/v1/institution/subsidy-applications",
-            new SubsidyApplicationRequest(Demo.BatchId, [Api.UnknownCode()]));
-        var application = await Api.ReadAsync<SubsidyApplicationView>(submitted);
+            new SubsidyApplicationRequest(Demo.BatchId, [VoucherApi.UnknownCode()]));
+        var application = await VoucherApi.ReadAsync<SubsidyApplicationView>(submitted);
 
         var read = await gateway.ClientFor(Demo.AdminShenzhen).GetAsync($"/api/v1/admin/subsidy-applications/{application.Id}");
         var disburse = await gateway.ClientFor(Demo.AdminShenzhen).PostAsync($"/api/v1/admin/subsidy-applications/{application.Id}/disburse", null);
 
-        await Api.ProblemAsync(read, HttpStatusCode.NotFound);
-        await Api.ProblemAsync(disburse, HttpStatusCode.NotFound);
+        await VoucherApi.ProblemAsync(read, HttpStatusCode.NotFound);
+        await VoucherApi.ProblemAsync(disburse, HttpStatusCode.NotFound);
         var byProvince = await gateway.ClientFor(Demo.AdminGuangdong).GetFromJsonAsync<SubsidyApplicationView>(
-            $"/api/v1/admin/subsidy-applications/{application.Id}", Api.Json);
+            $"/api/v1/admin/subsidy-applications/{application.Id}", VoucherApi.Json);
         Assert.Equal(SubsidyApplicationStatus.Submitted, byProvince!.Status);
     }
 
@@ -167,16 +167,16 @@ public sealed class AuthorizationTests(GatewayFactory gateway) : IClassFixture<G
         var issued = await gateway.ClientFor(Demo.AdminGuangdong).PostJsonAsync("/api/v1/admin/api-keys",
             new ApiKeyRequest("institution", Demo.SzSkillsSchool, "Front desk scanner"));
         Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
-        var key = await Api.ReadAsync<ApiKeyResponse>(issued);
+        var key = await VoucherApi.ReadAsync<ApiKeyResponse>(issued);
         var scanner = gateway.ClientWithKey(key.ApiKey);
 
-        var verdict = await scanner.VerifyAsync(Api.UnknownCode());
+        var verdict = await scanner.VerifyAsync(VoucherApi.UnknownCode());
         var adminRoute = await scanner.GetAsync("/api/v1/admin/batches");
-        var wrongSecret = await gateway.ClientWithKey(key.KeyId + ".guessed").PostJsonAsync("/api/v1/institution/verifications", new VerifyRequest(Api.UnknownCode()));
+        var wrongSecret = await gateway.ClientWithKey(key.KeyId + ".guessed").PostJsonAsync("/api/v1/institution/verifications", new VerifyRequest(VoucherApi.UnknownCode()));
 
         Assert.Equal(VerifyVerdict.Unknown, verdict.Verdict);
-        await Api.ProblemAsync(adminRoute, HttpStatusCode.Forbidden);
-        await Api.ProblemAsync(wrongSecret, HttpStatusCode.Unauthorized);
+        await VoucherApi.ProblemAsync(adminRoute, HttpStatusCode.Forbidden);
+        await VoucherApi.ProblemAsync(wrongSecret, HttpStatusCode.Unauthorized);
     }
 
     [Fact]
@@ -188,8 +188,8 @@ public sealed class AuthorizationTests(GatewayFactory gateway) : IClassFixture<G
         var channelKey = await shenzhen.PostJsonAsync("/api/v1/admin/api-keys", new ApiKeyRequest("channel", Demo.NationalApp, "App"));
         var otherCityInstitution = await shenzhen.PostJsonAsync("/api/v1/admin/api-keys", new ApiKeyRequest("institution", Demo.GzTechCollege, "Guangzhou desk"));
 
-        await Api.ProblemAsync(provinceAdmin, HttpStatusCode.Forbidden);
-        await Api.ProblemAsync(channelKey, HttpStatusCode.Forbidden);
-        await Api.ProblemAsync(otherCityInstitution, HttpStatusCode.Forbidden);
+        await VoucherApi.ProblemAsync(provinceAdmin, HttpStatusCode.Forbidden);
+        await VoucherApi.ProblemAsync(channelKey, HttpStatusCode.Forbidden);
+        await VoucherApi.ProblemAsync(otherCityInstitution, HttpStatusCode.Forbidden);
     }
 }

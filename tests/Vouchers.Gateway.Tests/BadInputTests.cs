@@ -2,9 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Vouchers.Contracts;
-using Vouchers.Gateway.Tests.Infrastructure;
 using Vouchers.Http.Contracts;
 using Vouchers.Http.Persons;
+using Vouchers.Testing.Gateway;
 
 namespace Vouchers.Gateway.Tests;
 
@@ -20,7 +20,7 @@ public sealed class BadInputTests(GatewayFactory gateway) : IClassFixture<Gatewa
     {
         var response = await channel.PostRawAsync("/api/v1/channel/claims", """{"requestId": "r-1", "batchId": """);
 
-        var problem = await Api.ProblemAsync(response, HttpStatusCode.BadRequest);
+        var problem = await VoucherApi.ProblemAsync(response, HttpStatusCode.BadRequest);
         Assert.Equal("urn:vouchers:problem:validation", problem.GetProperty("type").GetString());
         Assert.True(problem.GetProperty("errors").EnumerateObject().Any());
     }
@@ -30,7 +30,7 @@ public sealed class BadInputTests(GatewayFactory gateway) : IClassFixture<Gatewa
     {
         var response = await admin.PostRawAsync("/api/v1/admin/batches", """{"title": "t", "quantity": "abc"}""");
 
-        await Api.ValidationProblemAsync(response, "quantity");
+        await VoucherApi.ValidationProblemAsync(response, "quantity");
     }
 
     [Fact]
@@ -38,7 +38,7 @@ public sealed class BadInputTests(GatewayFactory gateway) : IClassFixture<Gatewa
     {
         var response = await admin.PostRawAsync("/api/v1/admin/batches", """{"title": "t", "eligibility": {"minAge": "old"}}""");
 
-        await Api.ValidationProblemAsync(response, "eligibility.minAge");
+        await VoucherApi.ValidationProblemAsync(response, "eligibility.minAge");
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public sealed class BadInputTests(GatewayFactory gateway) : IClassFixture<Gatewa
     {
         var response = await channel.PostRawAsync("/api/v1/channel/claims", "");
 
-        var problem = await Api.ProblemAsync(response, HttpStatusCode.BadRequest);
+        var problem = await VoucherApi.ProblemAsync(response, HttpStatusCode.BadRequest);
         Assert.Equal("urn:vouchers:problem:validation", problem.GetProperty("type").GetString());
         Assert.True(problem.GetProperty("errors").TryGetProperty("body", out _), "the problem names the body");
     }
@@ -57,10 +57,10 @@ public sealed class BadInputTests(GatewayFactory gateway) : IClassFixture<Gatewa
         var padding = new string('x', 65 * 1024);
         var person = TestPerson.New();
         var response = await channel.PostRawAsync("/api/v1/channel/claims",
-            $$"""{"requestId": "{{Api.NewRequestId()}}", "batchId": "{{Demo.BatchId}}", "idNumber": "{{person.IdNumber}}", "name": "{{padding}}"}""");
+            $$"""{"requestId": "{{VoucherApi.NewRequestId()}}", "batchId": "{{Demo.BatchId}}", "idNumber": "{{person.IdNumber}}", "name": "{{padding}}"}""");
 
-        await Api.ProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
-        var wallet = await Api.ReadAsync<WalletResponse>(await channel.PostJsonAsync("/api/v1/channel/wallet", new WalletRequest(person.IdNumber)));
+        await VoucherApi.ProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
+        var wallet = await VoucherApi.ReadAsync<WalletResponse>(await channel.PostJsonAsync("/api/v1/channel/wallet", new WalletRequest(person.IdNumber)));
         Assert.Empty(wallet.Vouchers);
     }
 
@@ -69,7 +69,7 @@ public sealed class BadInputTests(GatewayFactory gateway) : IClassFixture<Gatewa
     {
         var response = await channel.PostRawAsync("/api/v1/channel/wallet", """{"idNumber": "440305199003072319"}""", "text/plain");
 
-        await Api.ProblemAsync(response, HttpStatusCode.UnsupportedMediaType);
+        await VoucherApi.ProblemAsync(response, HttpStatusCode.UnsupportedMediaType);
     }
 
     public static TheoryData<string, string> BadIdNumbers => new()
@@ -88,11 +88,11 @@ public sealed class BadInputTests(GatewayFactory gateway) : IClassFixture<Gatewa
     [MemberData(nameof(BadIdNumbers))]
     public async Task ClaimWithABadIdNumberIsABadRequestNamingIdNumber(string why, string idNumber)
     {
-        var body = Api.Claim(TestPerson.New(), Demo.BatchId) with { IdNumber = idNumber };
+        var body = VoucherApi.Claim(TestPerson.New(), Demo.BatchId) with { IdNumber = idNumber };
 
         var response = await channel.PostJsonAsync("/api/v1/channel/claims", body);
 
-        var problem = await Api.ValidationProblemAsync(response, "idNumber");
+        var problem = await VoucherApi.ValidationProblemAsync(response, "idNumber");
         Assert.True(problem.GetProperty("errors").EnumerateObject().Count() == 1, $"{why}: only idNumber is wrong");
     }
 
@@ -103,51 +103,51 @@ public sealed class BadInputTests(GatewayFactory gateway) : IClassFixture<Gatewa
 
         var response = await channel.PostJsonAsync("/api/v1/channel/wallet", new WalletRequest(idNumber));
 
-        await Api.ValidationProblemAsync(response, "idNumber");
+        await VoucherApi.ValidationProblemAsync(response, "idNumber");
     }
 
     [Fact]
     public async Task ClaimWithAStaleAttestationIsRefusedAndIssuesNothing()
     {
         var person = TestPerson.New();
-        var body = Api.Claim(person, Demo.BatchId) with { Attestation = new AttestationRequest("face", DateTimeOffset.UtcNow.AddMinutes(-10)) };
+        var body = VoucherApi.Claim(person, Demo.BatchId) with { Attestation = new AttestationRequest("face", DateTimeOffset.UtcNow.AddMinutes(-10)) };
 
         var response = await channel.PostJsonAsync("/api/v1/channel/claims", body);
 
-        await Api.ValidationProblemAsync(response, "attestation.verifiedAt");
-        var wallet = await Api.ReadAsync<WalletResponse>(await channel.PostJsonAsync("/api/v1/channel/wallet", new WalletRequest(person.IdNumber)));
+        await VoucherApi.ValidationProblemAsync(response, "attestation.verifiedAt");
+        var wallet = await VoucherApi.ReadAsync<WalletResponse>(await channel.PostJsonAsync("/api/v1/channel/wallet", new WalletRequest(person.IdNumber)));
         Assert.Empty(wallet.Vouchers);
     }
 
     [Fact]
     public async Task ClaimWithAnUnknownAttestationMethodNamesTheMethod()
     {
-        var body = Api.Claim(TestPerson.New(), Demo.BatchId) with { Attestation = new AttestationRequest("sms", DateTimeOffset.UtcNow) };
+        var body = VoucherApi.Claim(TestPerson.New(), Demo.BatchId) with { Attestation = new AttestationRequest("sms", DateTimeOffset.UtcNow) };
 
         var response = await channel.PostJsonAsync("/api/v1/channel/claims", body);
 
-        await Api.ValidationProblemAsync(response, "attestation.method");
+        await VoucherApi.ValidationProblemAsync(response, "attestation.method");
     }
 
     [Fact]
     public async Task ClaimWithoutARequestIdIsABadRequestNamingRequestId()
     {
         var person = TestPerson.New();
-        var body = Api.Claim(person, Demo.BatchId) with { RequestId = null };
+        var body = VoucherApi.Claim(person, Demo.BatchId) with { RequestId = null };
 
         var response = await channel.PostJsonAsync("/api/v1/channel/claims", body);
 
-        await Api.ValidationProblemAsync(response, "requestId");
-        var wallet = await Api.ReadAsync<WalletResponse>(await channel.PostJsonAsync("/api/v1/channel/wallet", new WalletRequest(person.IdNumber)));
+        await VoucherApi.ValidationProblemAsync(response, "requestId");
+        var wallet = await VoucherApi.ReadAsync<WalletResponse>(await channel.PostJsonAsync("/api/v1/channel/wallet", new WalletRequest(person.IdNumber)));
         Assert.Empty(wallet.Vouchers);
     }
 
     [Fact]
     public async Task ClaimOnAnUnknownBatchIsNotFound()
     {
-        var response = await channel.PostJsonAsync("/api/v1/channel/claims", Api.Claim(TestPerson.New(), "no-such-batch-here"));
+        var response = await channel.PostJsonAsync("/api/v1/channel/claims", VoucherApi.Claim(TestPerson.New(), "no-such-batch-here"));
 
-        var problem = await Api.ProblemAsync(response, HttpStatusCode.NotFound);
+        var problem = await VoucherApi.ProblemAsync(response, HttpStatusCode.NotFound);
         Assert.Equal("urn:vouchers:problem:not-found", problem.GetProperty("type").GetString());
     }
 
@@ -155,11 +155,11 @@ public sealed class BadInputTests(GatewayFactory gateway) : IClassFixture<Gatewa
     public async Task BatchThatClosesBeforeItOpensIsABadRequestNamingClaimClosesAt()
     {
         var now = DateTimeOffset.UtcNow;
-        var batch = Api.NewBatch() with { ClaimOpensAt = now.AddDays(2), ClaimClosesAt = now.AddDays(1) };
+        var batch = VoucherApi.NewBatch() with { ClaimOpensAt = now.AddDays(2), ClaimClosesAt = now.AddDays(1) };
 
         var response = await admin.PostJsonAsync("/api/v1/admin/batches", batch);
 
-        await Api.ValidationProblemAsync(response, "claimClosesAt");
+        await VoucherApi.ValidationProblemAsync(response, "claimClosesAt");
         await AssertNoBatchTitledAsync(batch.Title!);
     }
 
@@ -169,34 +169,34 @@ public sealed class BadInputTests(GatewayFactory gateway) : IClassFixture<Gatewa
     [InlineData(10_000_001)]
     public async Task BatchWithAQuantityOutOfRangeIsABadRequestNamingQuantity(int quantity)
     {
-        var batch = Api.NewBatch() with { Quantity = quantity };
+        var batch = VoucherApi.NewBatch() with { Quantity = quantity };
 
         var response = await admin.PostJsonAsync("/api/v1/admin/batches", batch);
 
-        await Api.ValidationProblemAsync(response, "quantity");
+        await VoucherApi.ValidationProblemAsync(response, "quantity");
         await AssertNoBatchTitledAsync(batch.Title!);
     }
 
     [Fact]
     public async Task BatchOfAnUnknownProgramIsABadRequestNamingProgramId()
     {
-        var batch = Api.NewBatch() with { ProgramId = "no-such-program" };
+        var batch = VoucherApi.NewBatch() with { ProgramId = "no-such-program" };
 
         var response = await admin.PostJsonAsync("/api/v1/admin/batches", batch);
 
-        await Api.ValidationProblemAsync(response, "programId");
+        await VoucherApi.ValidationProblemAsync(response, "programId");
         await AssertNoBatchTitledAsync(batch.Title!);
     }
 
     [Fact]
     public async Task BatchNamingUnknownInstitutionsAndChannelsNamesBothLists()
     {
-        var batch = Api.NewBatch() with { EligibleInstitutionIds = ["no-such-school"], EnabledChannelIds = ["no-such-app"] };
+        var batch = VoucherApi.NewBatch() with { EligibleInstitutionIds = ["no-such-school"], EnabledChannelIds = ["no-such-app"] };
 
         var response = await admin.PostJsonAsync("/api/v1/admin/batches", batch);
 
-        await Api.ValidationProblemAsync(response, "eligibleInstitutionIds");
-        await Api.ValidationProblemAsync(await admin.PostJsonAsync("/api/v1/admin/batches", batch), "enabledChannelIds");
+        await VoucherApi.ValidationProblemAsync(response, "eligibleInstitutionIds");
+        await VoucherApi.ValidationProblemAsync(await admin.PostJsonAsync("/api/v1/admin/batches", batch), "enabledChannelIds");
     }
 
     [Fact]
@@ -204,7 +204,7 @@ public sealed class BadInputTests(GatewayFactory gateway) : IClassFixture<Gatewa
     {
         var response = await admin.PostRawAsync("/api/v1/admin/batches", "{}");
 
-        var problem = await Api.ValidationProblemAsync(response, "title");
+        var problem = await VoucherApi.ValidationProblemAsync(response, "title");
         var fields = problem.GetProperty("errors").EnumerateObject().Select(p => p.Name).ToHashSet();
         Assert.Superset(new HashSet<string> { "title", "programId", "claimOpensAt", "claimClosesAt", "quantity", "subsidyAmount", "fundingSource" }, fields);
     }
@@ -217,29 +217,29 @@ public sealed class BadInputTests(GatewayFactory gateway) : IClassFixture<Gatewa
     {
         var response = await institution.PostAsync($"/api/v1/institution/vouchers/{code}/use", null);
 
-        await Api.ValidationProblemAsync(response, "code");
+        await VoucherApi.ValidationProblemAsync(response, "code");
     }
 
     [Fact]
     public async Task UseOfACodeWithAWrongCheckCharacterIsABadRequestNamingTheCode()
     {
-        var response = await institution.PostAsync($"/api/v1/institution/vouchers/{Api.CodeWithWrongCheckCharacter()}/use", null);
+        var response = await institution.PostAsync($"/api/v1/institution/vouchers/{VoucherApi.CodeWithWrongCheckCharacter()}/use", null);
 
-        await Api.ValidationProblemAsync(response, "code");
+        await VoucherApi.ValidationProblemAsync(response, "code");
     }
 
     [Fact]
     public async Task UseOfAnUnknownWellFormedCodeIsNotFound()
     {
-        var response = await institution.PostAsync($"/api/v1/institution/vouchers/{Api.UnknownCode()}/use", null);
+        var response = await institution.PostAsync($"/api/v1/institution/vouchers/{VoucherApi.UnknownCode()}/use", null);
 
-        await Api.ProblemAsync(response, HttpStatusCode.NotFound);
+        await VoucherApi.ProblemAsync(response, HttpStatusCode.NotFound);
     }
 
     [Fact]
     public async Task VerifyOfACodeWithAWrongCheckCharacterAnswersExactlyLikeACodeNeverIssued()
     {
-        var mistyped = Api.CodeWithWrongCheckCharacter();
+        var mistyped = VoucherApi.CodeWithWrongCheckCharacter();
         var neverIssued = Domain.VoucherCode.New();
 
         var a = await institution.PostAsJsonAsync("/api/v1/institution/verifications", new VerifyRequest(mistyped));
@@ -267,7 +267,7 @@ public sealed class BadInputTests(GatewayFactory gateway) : IClassFixture<Gatewa
     [Fact]
     public async Task VerifyOfAnUnknownWellFormedCodeSaysUnknown()
     {
-        var verdict = await institution.VerifyAsync(Api.UnknownCode());
+        var verdict = await institution.VerifyAsync(VoucherApi.UnknownCode());
 
         Assert.False(verdict.Valid);
         Assert.Equal(VerifyVerdict.Unknown, verdict.Verdict);
@@ -278,7 +278,7 @@ public sealed class BadInputTests(GatewayFactory gateway) : IClassFixture<Gatewa
     {
         var response = await institution.PostRawAsync("/api/v1/institution/verifications", """{"code": "   "}""");
 
-        await Api.ValidationProblemAsync(response, "code");
+        await VoucherApi.ValidationProblemAsync(response, "code");
     }
 
     [Fact]
@@ -290,7 +290,7 @@ public sealed class BadInputTests(GatewayFactory gateway) : IClassFixture<Gatewa
         var response = await channel.PostJsonAsync($"/api/v1/channel/vouchers/{voucher.Code}/return",
             new ReturnRequest(person.IdNumber, new AttestationRequest("face", DateTimeOffset.UtcNow.AddMinutes(-10))));
 
-        await Api.ValidationProblemAsync(response, "attestation.verifiedAt");
+        await VoucherApi.ValidationProblemAsync(response, "attestation.verifiedAt");
         Assert.Equal(VerifyVerdict.Valid, (await institution.VerifyAsync(voucher.Code)).Verdict);
     }
 
@@ -300,9 +300,9 @@ public sealed class BadInputTests(GatewayFactory gateway) : IClassFixture<Gatewa
         var voucher = await channel.ClaimAsync(TestPerson.New(), Demo.BatchId);
 
         var response = await channel.PostJsonAsync($"/api/v1/channel/vouchers/{voucher.Code}/return",
-            new ReturnRequest(TestPerson.New().IdNumber, Api.FreshAttestation()));
+            new ReturnRequest(TestPerson.New().IdNumber, VoucherApi.FreshAttestation()));
 
-        await Api.ProblemAsync(response, HttpStatusCode.NotFound);
+        await VoucherApi.ProblemAsync(response, HttpStatusCode.NotFound);
         Assert.Equal(VerifyVerdict.Valid, (await institution.VerifyAsync(voucher.Code)).Verdict);
     }
 
@@ -312,14 +312,14 @@ public sealed class BadInputTests(GatewayFactory gateway) : IClassFixture<Gatewa
     public async Task BodyInAnUnknownCharsetIsUnsupportedNotAServerError(string contentType)
     {
         var person = TestPerson.New();
-        var content = new StringContent(JsonSerializer.Serialize(Api.Claim(person, Demo.BatchId), Api.Json));
+        var content = new StringContent(JsonSerializer.Serialize(VoucherApi.Claim(person, Demo.BatchId), VoucherApi.Json));
         content.Headers.Remove("Content-Type");
         content.Headers.TryAddWithoutValidation("Content-Type", contentType);
 
         var response = await channel.PostAsync("/api/v1/channel/claims", content);
 
-        await Api.ProblemAsync(response, HttpStatusCode.UnsupportedMediaType);
-        var wallet = await Api.ReadAsync<WalletResponse>(await channel.PostJsonAsync("/api/v1/channel/wallet", new WalletRequest(person.IdNumber)));
+        await VoucherApi.ProblemAsync(response, HttpStatusCode.UnsupportedMediaType);
+        var wallet = await VoucherApi.ReadAsync<WalletResponse>(await channel.PostJsonAsync("/api/v1/channel/wallet", new WalletRequest(person.IdNumber)));
         Assert.Empty(wallet.Vouchers);
     }
 
@@ -328,20 +328,20 @@ public sealed class BadInputTests(GatewayFactory gateway) : IClassFixture<Gatewa
     {
         var voucher = await channel.ClaimAsync(TestPerson.New(), Demo.BatchId);
         Assert.Equal(HttpStatusCode.OK, (await institution.PostAsync($"/api/v1/institution/vouchers/{voucher.Code}/use", null)).StatusCode);
-        var application = await Api.ReadAsync<SubsidyApplicationView>(await institution.PostJsonAsync(
+        var application = await VoucherApi.ReadAsync<SubsidyApplicationView>(await institution.PostJsonAsync(
             "/api/v1/institution/subsidy-applications", new SubsidyApplicationRequest(Demo.BatchId, [voucher.Code])));
 
         var response = await admin.PostRawAsync($"/api/v1/admin/subsidy-applications/{application.Id}/review",
             $$"""{"decisions": [{"code": "{{voucher.Code}}", "approve": true}, null]}""");
 
-        await Api.ValidationProblemAsync(response, "decisions[1]");
-        var unchanged = await admin.GetFromJsonAsync<SubsidyApplicationView>($"/api/v1/admin/subsidy-applications/{application.Id}", Api.Json);
+        await VoucherApi.ValidationProblemAsync(response, "decisions[1]");
+        var unchanged = await admin.GetFromJsonAsync<SubsidyApplicationView>($"/api/v1/admin/subsidy-applications/{application.Id}", VoucherApi.Json);
         Assert.Equal(SubsidyLineStatus.Pending, Assert.Single(unchanged!.Lines).Status);
     }
 
     private async Task AssertNoBatchTitledAsync(string title)
     {
-        var all = await admin.GetFromJsonAsync<BatchSummary[]>("/api/v1/admin/batches", Api.Json);
+        var all = await admin.GetFromJsonAsync<BatchSummary[]>("/api/v1/admin/batches", VoucherApi.Json);
         Assert.DoesNotContain(all!, b => b.Title == title);
     }
 }

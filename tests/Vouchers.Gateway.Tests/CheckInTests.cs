@@ -2,8 +2,8 @@ using System.Net;
 using System.Text.Json;
 using Vouchers.Contracts;
 using Vouchers.Domain;
-using Vouchers.Gateway.Tests.Infrastructure;
 using Vouchers.Http.Contracts;
+using Vouchers.Testing.Gateway;
 
 namespace Vouchers.Gateway.Tests;
 
@@ -38,7 +38,7 @@ public sealed class CheckInTests(GatewayFactory gateway) : IClassFixture<Gateway
         Assert.True(response.StatusCode == HttpStatusCode.Created, body);
         Assert.DoesNotContain(person.IdNumber, body, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain(person.Name, body, StringComparison.Ordinal);
-        var checkIn = await Api.ReadAsync<CheckInResponse>(response);
+        var checkIn = await VoucherApi.ReadAsync<CheckInResponse>(response);
         Assert.Equal((session.Id, Demo.SzSkillsSchool, classId, voucher.Code), (checkIn.SessionId, checkIn.InstitutionId, checkIn.ClassId, checkIn.VoucherCode));
         Assert.Equal((voucher.HolderName, voucher.HolderIdNumber), (checkIn.HolderName, checkIn.HolderIdNumber));
         Assert.Equal(120.0, checkIn.DistanceMeters);
@@ -61,14 +61,14 @@ public sealed class CheckInTests(GatewayFactory gateway) : IClassFixture<Gateway
         var (latitude, longitude) = North(50);
         var first = await channel.PostJsonAsync("/api/v1/channel/check-ins", CheckIn(person, session.Id, latitude, longitude));
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
-        var firstCheckIn = await Api.ReadAsync<CheckInResponse>(first);
+        var firstCheckIn = await VoucherApi.ReadAsync<CheckInResponse>(first);
 
         // Another channel, another position: still the same person and session.
         var (otherLatitude, otherLongitude) = North(200);
         var second = await gateway.ClientFor(Demo.ChannelBankApp).PostJsonAsync("/api/v1/channel/check-ins", CheckIn(person, session.Id, otherLatitude, otherLongitude));
 
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
-        var secondCheckIn = await Api.ReadAsync<CheckInResponse>(second);
+        var secondCheckIn = await VoucherApi.ReadAsync<CheckInResponse>(second);
         Assert.True(secondCheckIn.AlreadyCheckedIn);
         Assert.Equal(firstCheckIn with { AlreadyCheckedIn = true }, secondCheckIn);
         var attendance = await GetAsync<ClassAttendance>(school, $"/api/v1/institution/attendance?classId={classId}");
@@ -85,7 +85,7 @@ public sealed class CheckInTests(GatewayFactory gateway) : IClassFixture<Gateway
 
         var response = await channel.PostJsonAsync("/api/v1/channel/check-ins", CheckIn(person, session.Id, latitude, longitude));
 
-        var problem = await Api.ProblemAsync(response, HttpStatusCode.UnprocessableEntity);
+        var problem = await VoucherApi.ProblemAsync(response, HttpStatusCode.UnprocessableEntity);
         Assert.Equal("urn:vouchers:problem:outside-check-in-radius", problem.GetProperty("type").GetString());
         Assert.Equal(310.0, problem.GetProperty("distanceMeters").GetDouble());
         Assert.Equal(SchoolRadius, problem.GetProperty("radiusMeters").GetInt32());
@@ -105,11 +105,11 @@ public sealed class CheckInTests(GatewayFactory gateway) : IClassFixture<Gateway
         var early = await channel.PostJsonAsync("/api/v1/channel/check-ins", CheckIn(person, upcoming.Id, latitude, longitude));
         var late = await channel.PostJsonAsync("/api/v1/channel/check-ins", CheckIn(person, over.Id, latitude, longitude));
 
-        var tooEarly = await Api.ProblemAsync(early, HttpStatusCode.UnprocessableEntity);
+        var tooEarly = await VoucherApi.ProblemAsync(early, HttpStatusCode.UnprocessableEntity);
         Assert.Equal("urn:vouchers:problem:outside-session-window", tooEarly.GetProperty("type").GetString());
         Assert.Equal(upcoming.StartsAt.AddMinutes(-30), tooEarly.GetProperty("checkInOpensAt").GetDateTimeOffset());
         Assert.Equal(upcoming.EndsAt, tooEarly.GetProperty("endsAt").GetDateTimeOffset());
-        var tooLate = await Api.ProblemAsync(late, HttpStatusCode.UnprocessableEntity);
+        var tooLate = await VoucherApi.ProblemAsync(late, HttpStatusCode.UnprocessableEntity);
         Assert.Equal("urn:vouchers:problem:outside-session-window", tooLate.GetProperty("type").GetString());
         Assert.NotEqual(tooEarly.GetProperty("title").GetString(), tooLate.GetProperty("title").GetString());
         await AssertNoCheckInsAsync(upcoming.Id);
@@ -119,7 +119,7 @@ public sealed class CheckInTests(GatewayFactory gateway) : IClassFixture<Gateway
     [Fact]
     public async Task PersonWithoutAVoucherUsedAtTheInstitutionIsNotEnrolled()
     {
-        var batch = await admin.CreateActiveBatchAsync(Api.NewBatch(quantity: 5) with { EligibleInstitutionIds = [Demo.SzSkillsSchool, Demo.GzTechCollege] });
+        var batch = await admin.CreateActiveBatchAsync(VoucherApi.NewBatch(quantity: 5) with { EligibleInstitutionIds = [Demo.SzSkillsSchool, Demo.GzTechCollege] });
         var claimedOnly = TestPerson.New();
         await channel.ClaimAsync(claimedOnly, batch.Id);
         var usedElsewhere = TestPerson.New();
@@ -133,13 +133,13 @@ public sealed class CheckInTests(GatewayFactory gateway) : IClassFixture<Gateway
         {
             var response = await channel.PostJsonAsync("/api/v1/channel/check-ins", CheckIn(person, session.Id, latitude, longitude));
 
-            var problem = await Api.ProblemAsync(response, HttpStatusCode.UnprocessableEntity);
+            var problem = await VoucherApi.ProblemAsync(response, HttpStatusCode.UnprocessableEntity);
             Assert.Equal("urn:vouchers:problem:not-enrolled", problem.GetProperty("type").GetString());
         }
 
         // A voucher named in the body must be one of the person's own vouchers used here.
         var named = await channel.PostJsonAsync("/api/v1/channel/check-ins", CheckIn(enrolled, session.Id, latitude, longitude) with { VoucherCode = elsewhere.Code });
-        Assert.Equal("urn:vouchers:problem:not-enrolled", (await Api.ProblemAsync(named, HttpStatusCode.UnprocessableEntity)).GetProperty("type").GetString());
+        Assert.Equal("urn:vouchers:problem:not-enrolled", (await VoucherApi.ProblemAsync(named, HttpStatusCode.UnprocessableEntity)).GetProperty("type").GetString());
         await AssertNoCheckInsAsync(session.Id);
     }
 
@@ -155,10 +155,10 @@ public sealed class CheckInTests(GatewayFactory gateway) : IClassFixture<Gateway
         var readByCollege = await college.GetAsync($"/api/v1/institution/class-sessions/{session.Id}/attendance");
         var sessionByCollege = await college.GetAsync($"/api/v1/institution/class-sessions/{session.Id}");
 
-        Assert.Equal("urn:vouchers:problem:not-found", (await Api.ProblemAsync(atCollege, HttpStatusCode.NotFound)).GetProperty("type").GetString());
-        await Api.ProblemAsync(unknown, HttpStatusCode.NotFound);
-        await Api.ProblemAsync(readByCollege, HttpStatusCode.NotFound);
-        await Api.ProblemAsync(sessionByCollege, HttpStatusCode.NotFound);
+        Assert.Equal("urn:vouchers:problem:not-found", (await VoucherApi.ProblemAsync(atCollege, HttpStatusCode.NotFound)).GetProperty("type").GetString());
+        await VoucherApi.ProblemAsync(unknown, HttpStatusCode.NotFound);
+        await VoucherApi.ProblemAsync(readByCollege, HttpStatusCode.NotFound);
+        await VoucherApi.ProblemAsync(sessionByCollege, HttpStatusCode.NotFound);
         await AssertNoCheckInsAsync(session.Id);
     }
 
@@ -182,17 +182,17 @@ public sealed class CheckInTests(GatewayFactory gateway) : IClassFixture<Gateway
         var session = await PublishAsync(NewClassId(), Now.AddMinutes(-10), Now.AddHours(2));
         var rest = JsonSerializer.Serialize(new
         {
-            requestId = Api.NewRequestId(),
+            requestId = VoucherApi.NewRequestId(),
             idNumber = person.IdNumber,
-            attestation = Api.FreshAttestation(),
+            attestation = VoucherApi.FreshAttestation(),
             institutionId = Demo.SzSkillsSchool,
             sessionId = session.Id,
-        }, Api.Json);
+        }, VoucherApi.Json);
         var body = position[..^1] + ", " + rest[1..];
 
         var response = await channel.PostRawAsync("/api/v1/channel/check-ins", body);
 
-        await Api.ValidationProblemAsync(response, field);
+        await VoucherApi.ValidationProblemAsync(response, field);
         await AssertNoCheckInsAsync(session.Id);
     }
 
@@ -210,7 +210,7 @@ public sealed class CheckInTests(GatewayFactory gateway) : IClassFixture<Gateway
 
         var response = await channel.PostJsonAsync("/api/v1/channel/check-ins", body);
 
-        var problem = await Api.ValidationProblemAsync(response, "attestation");
+        var problem = await VoucherApi.ValidationProblemAsync(response, "attestation");
         var errors = problem.GetProperty("errors");
         Assert.True(errors.TryGetProperty("idNumber", out _));
         Assert.True(errors.TryGetProperty("institutionId", out _));
@@ -257,7 +257,7 @@ public sealed class CheckInTests(GatewayFactory gateway) : IClassFixture<Gateway
 
         // Carol is enrolled but never checked in; her voucher has no attendance yet. The college never used hers.
         Assert.Empty((await GetAsync<VoucherAttendanceResponse>(school, $"/api/v1/institution/vouchers/{carolVoucher.Code}/attendance")).Classes);
-        await Api.ProblemAsync(await college.GetAsync($"/api/v1/institution/vouchers/{carolVoucher.Code}/attendance"), HttpStatusCode.NotFound);
+        await VoucherApi.ProblemAsync(await college.GetAsync($"/api/v1/institution/vouchers/{carolVoucher.Code}/attendance"), HttpStatusCode.NotFound);
         Assert.DoesNotContain(carol.IdNumber, await school.GetStringAsync($"/api/v1/institution/attendance?classId={wiring}"), StringComparison.Ordinal);
     }
 
@@ -274,31 +274,31 @@ public sealed class CheckInTests(GatewayFactory gateway) : IClassFixture<Gateway
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Equal($"/api/v1/institution/class-sessions/{sessionId}", created.Headers.Location?.OriginalString);
-        var session = await Api.ReadAsync<ClassSessionView>(created);
+        var session = await VoucherApi.ReadAsync<ClassSessionView>(created);
         Assert.Equal((sessionId, classId, "Wiring, part 2", 0), (session.Id, session.ClassId, session.Title, session.CheckIns));
         Assert.Equal(session.StartsAt.AddMinutes(-30), session.CheckInOpensAt);
         Assert.Equal(HttpStatusCode.OK, replayed.StatusCode);
         Assert.Equal("true", Assert.Single(replayed.Headers.GetValues("Idempotent-Replayed")));
-        Assert.Equal(session, await Api.ReadAsync<ClassSessionView>(replayed));
-        Assert.Equal("urn:vouchers:problem:conflict", (await Api.ProblemAsync(changed, HttpStatusCode.Conflict)).GetProperty("type").GetString());
+        Assert.Equal(session, await VoucherApi.ReadAsync<ClassSessionView>(replayed));
+        Assert.Equal("urn:vouchers:problem:conflict", (await VoucherApi.ProblemAsync(changed, HttpStatusCode.Conflict)).GetProperty("type").GetString());
         Assert.Single(await GetAsync<ClassSessionView[]>(school, $"/api/v1/institution/class-sessions?classId={classId}"));
 
         // Without a session id the gateway names the session.
         var unnamed = await school.PostJsonAsync("/api/v1/institution/class-sessions", request with { SessionId = null });
         Assert.Equal(HttpStatusCode.Created, unnamed.StatusCode);
-        Assert.StartsWith("cs-", (await Api.ReadAsync<ClassSessionView>(unnamed)).Id, StringComparison.Ordinal);
+        Assert.StartsWith("cs-", (await VoucherApi.ReadAsync<ClassSessionView>(unnamed)).Id, StringComparison.Ordinal);
 
         var starts = Now.AddHours(1);
-        await Api.ValidationProblemAsync(await school.PostJsonAsync("/api/v1/institution/class-sessions", request with { EndsAt = request.StartsAt }), "endsAt");
-        await Api.ValidationProblemAsync(await school.PostJsonAsync("/api/v1/institution/class-sessions", request with { StartsAt = starts, EndsAt = starts.AddHours(13) }), "endsAt");
-        await Api.ValidationProblemAsync(await school.PostJsonAsync("/api/v1/institution/class-sessions", request with { StartsAt = Now.AddDays(-3), EndsAt = Now.AddDays(-3).AddHours(1) }), "startsAt");
-        await Api.ValidationProblemAsync(await school.PostJsonAsync("/api/v1/institution/class-sessions", request with { StartsAt = null }), "startsAt");
-        await Api.ValidationProblemAsync(await school.PostJsonAsync("/api/v1/institution/class-sessions", request with { ClassId = null }), "classId");
-        await Api.ValidationProblemAsync(await school.PostJsonAsync("/api/v1/institution/class-sessions", request with { SessionId = "Bad Id" }), "sessionId");
-        await Api.ValidationProblemAsync(await school.PostJsonAsync("/api/v1/institution/class-sessions", request with { Title = " " }), "title");
-        await Api.ValidationProblemAsync(await school.GetAsync("/api/v1/institution/class-sessions"), "classId");
-        await Api.ValidationProblemAsync(await school.GetAsync("/api/v1/institution/attendance?classId=Not%20A%20Slug"), "classId");
-        await Api.ProblemAsync(await school.GetAsync($"/api/v1/institution/attendance?classId={NewClassId()}"), HttpStatusCode.NotFound);
+        await VoucherApi.ValidationProblemAsync(await school.PostJsonAsync("/api/v1/institution/class-sessions", request with { EndsAt = request.StartsAt }), "endsAt");
+        await VoucherApi.ValidationProblemAsync(await school.PostJsonAsync("/api/v1/institution/class-sessions", request with { StartsAt = starts, EndsAt = starts.AddHours(13) }), "endsAt");
+        await VoucherApi.ValidationProblemAsync(await school.PostJsonAsync("/api/v1/institution/class-sessions", request with { StartsAt = Now.AddDays(-3), EndsAt = Now.AddDays(-3).AddHours(1) }), "startsAt");
+        await VoucherApi.ValidationProblemAsync(await school.PostJsonAsync("/api/v1/institution/class-sessions", request with { StartsAt = null }), "startsAt");
+        await VoucherApi.ValidationProblemAsync(await school.PostJsonAsync("/api/v1/institution/class-sessions", request with { ClassId = null }), "classId");
+        await VoucherApi.ValidationProblemAsync(await school.PostJsonAsync("/api/v1/institution/class-sessions", request with { SessionId = "Bad Id" }), "sessionId");
+        await VoucherApi.ValidationProblemAsync(await school.PostJsonAsync("/api/v1/institution/class-sessions", request with { Title = " " }), "title");
+        await VoucherApi.ValidationProblemAsync(await school.GetAsync("/api/v1/institution/class-sessions"), "classId");
+        await VoucherApi.ValidationProblemAsync(await school.GetAsync("/api/v1/institution/attendance?classId=Not%20A%20Slug"), "classId");
+        await VoucherApi.ProblemAsync(await school.GetAsync($"/api/v1/institution/attendance?classId={NewClassId()}"), HttpStatusCode.NotFound);
     }
 
     [Theory]
@@ -314,17 +314,17 @@ public sealed class CheckInTests(GatewayFactory gateway) : IClassFixture<Gateway
 
         var response = await admin.PostRawAsync("/api/v1/admin/institutions", body);
 
-        await Api.ValidationProblemAsync(response, field);
+        await VoucherApi.ValidationProblemAsync(response, field);
     }
 
     private async Task<(TestPerson Person, VoucherView Voucher)> EnrolledPersonAsync()
     {
-        var batch = await admin.CreateActiveBatchAsync(Api.NewBatch(quantity: 1));
+        var batch = await admin.CreateActiveBatchAsync(VoucherApi.NewBatch(quantity: 1));
         var person = TestPerson.New();
         var voucher = await channel.ClaimAsync(person, batch.Id);
         var used = await school.PostAsync($"/api/v1/institution/vouchers/{voucher.Code}/use", null);
         Assert.Equal(HttpStatusCode.OK, used.StatusCode);
-        return (person, await Api.ReadAsync<VoucherView>(used));
+        return (person, await VoucherApi.ReadAsync<VoucherView>(used));
     }
 
     private async Task<ClassSessionView> PublishAsync(string classId, DateTimeOffset startsAt, DateTimeOffset endsAt)
@@ -332,7 +332,7 @@ public sealed class CheckInTests(GatewayFactory gateway) : IClassFixture<Gateway
         var response = await school.PostJsonAsync("/api/v1/institution/class-sessions",
             new ClassSessionRequest($"cs-{Guid.NewGuid():N}", classId, "electrician-basic", "Wiring", startsAt, endsAt));
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
-        return await Api.ReadAsync<ClassSessionView>(response);
+        return await VoucherApi.ReadAsync<ClassSessionView>(response);
     }
 
     private async Task AssertNoCheckInsAsync(string sessionId) =>
@@ -342,16 +342,16 @@ public sealed class CheckInTests(GatewayFactory gateway) : IClassFixture<Gateway
     {
         var response = await client.GetAsync(path);
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        return await Api.ReadAsync<T>(response);
+        return await VoucherApi.ReadAsync<T>(response);
     }
 
     private static string NewClassId() => Identifiers.NewId("class");
 
     private static CheckInBody CheckIn(TestPerson person, string sessionId, double latitude, double longitude) => new()
     {
-        RequestId = Api.NewRequestId(),
+        RequestId = VoucherApi.NewRequestId(),
         IdNumber = person.IdNumber,
-        Attestation = Api.FreshAttestation(),
+        Attestation = VoucherApi.FreshAttestation(),
         InstitutionId = Demo.SzSkillsSchool,
         SessionId = sessionId,
         Latitude = latitude,

@@ -1,12 +1,12 @@
 using System.Net;
-using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Vouchers.Contracts;
-using Vouchers.Gateway.Tests.Infrastructure;
 using Vouchers.Grains.Claims;
 using Vouchers.Http.Contracts;
+using Vouchers.Testing;
+using Vouchers.Testing.Gateway;
 
 namespace Vouchers.Gateway.Tests;
 
@@ -109,16 +109,16 @@ public sealed class ClaimStoreBusyTests(SwitchableClaimStoreGatewayFactory gatew
     public async Task AClaimTheStoreRefusesAnswers503WithRetryAfterStoresNothingAndTheSameRequestLaterGetsTheUnit()
     {
         // One unit only: had the refused claims kept it, the retry would find the batch sold out.
-        var batch = await admin.CreateActiveBatchAsync(Api.NewBatch(quantity: 1));
+        var batch = await admin.CreateActiveBatchAsync(VoucherApi.NewBatch(quantity: 1));
         var person = TestPerson.New();
-        var request = Api.Claim(person, batch.Id);
+        var request = VoucherApi.Claim(person, batch.Id);
 
         Store.Use(AppendPolicy.RefuseAll);
         try
         {
             for (var attempt = 0; attempt < 2; attempt++)
             {
-                var refused = await channel.PostJsonAsync("/api/v1/channel/claims", request with { Attestation = Api.FreshAttestation() });
+                var refused = await channel.PostJsonAsync("/api/v1/channel/claims", request with { Attestation = VoucherApi.FreshAttestation() });
                 await AssertRefusedAsync(refused);
             }
 
@@ -134,10 +134,10 @@ public sealed class ClaimStoreBusyTests(SwitchableClaimStoreGatewayFactory gatew
         Assert.Empty(await WalletAsync(person));
         Assert.Equal(new ClaimCounts(0, 0), await Store.CountAsync(batch.Id));
 
-        var accepted = await channel.PostJsonAsync("/api/v1/channel/claims", request with { Attestation = Api.FreshAttestation() });
+        var accepted = await channel.PostJsonAsync("/api/v1/channel/claims", request with { Attestation = VoucherApi.FreshAttestation() });
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
         Assert.False(accepted.Headers.Contains("Idempotent-Replayed"), "nothing was claimed before, so nothing is replayed");
-        var voucher = await Api.ReadAsync<VoucherView>(accepted);
+        var voucher = await VoucherApi.ReadAsync<VoucherView>(accepted);
         Assert.Equal((batch.Id, VoucherStatus.Claimed), (voucher.BatchId, voucher.Status));
 
         var counters = (await admin.GetBatchAsync(batch.Id)).Counters;
@@ -147,7 +147,7 @@ public sealed class ClaimStoreBusyTests(SwitchableClaimStoreGatewayFactory gatew
         Assert.True((await institution.VerifyAsync(voucher.Code)).Valid);
 
         // The unit was given back once per refusal, not more: the batch of one is sold out now.
-        await AssertSoldOutAsync(await channel.PostJsonAsync("/api/v1/channel/claims", Api.Claim(TestPerson.New(), batch.Id)));
+        await AssertSoldOutAsync(await channel.PostJsonAsync("/api/v1/channel/claims", VoucherApi.Claim(TestPerson.New(), batch.Id)));
     }
 
     [Theory]
@@ -156,8 +156,8 @@ public sealed class ClaimStoreBusyTests(SwitchableClaimStoreGatewayFactory gatew
     public async Task ABurstWhileTheStoreRefusesEveryOtherAppendEndsWithTheWholeQuantityClaimedOnceTheRefusedRetry(int people)
     {
         const int quantity = 20;
-        var batch = await admin.CreateActiveBatchAsync(Api.NewBatch(quantity));
-        var requests = Enumerable.Range(0, people).Select(_ => Api.Claim(TestPerson.New(), batch.Id)).ToArray();
+        var batch = await admin.CreateActiveBatchAsync(VoucherApi.NewBatch(quantity));
+        var requests = Enumerable.Range(0, people).Select(_ => VoucherApi.Claim(TestPerson.New(), batch.Id)).ToArray();
         var codes = new Dictionary<string, string>(StringComparer.Ordinal);
 
         Store.Use(AppendPolicy.RefuseEveryOther);
@@ -186,7 +186,7 @@ public sealed class ClaimStoreBusyTests(SwitchableClaimStoreGatewayFactory gatew
             switch (burst[i].StatusCode)
             {
                 case HttpStatusCode.OK:
-                    Assert.True(codes.TryAdd(requests[i].IdNumber!, (await Api.ReadAsync<VoucherView>(burst[i])).Code));
+                    Assert.True(codes.TryAdd(requests[i].IdNumber!, (await VoucherApi.ReadAsync<VoucherView>(burst[i])).Code));
                     break;
                 case HttpStatusCode.ServiceUnavailable:
                     await AssertRefusedAsync(burst[i]);
@@ -207,17 +207,16 @@ public sealed class ClaimStoreBusyTests(SwitchableClaimStoreGatewayFactory gatew
         // The refused requests come again, unchanged, until the batch is sold out: the units they were refused with
         // are all still there. A shard that found no stock a moment ago answers "sold out" until it asks the batch
         // again (Claims:SoldOutRecheck), so a request told so is sent again in the next round.
-        var deadline = DateTime.UtcNow + RetryPatience;
         var waiting = refused;
-        do
+        await Poll.UntilAsync(async () =>
         {
             var next = new List<ClaimBody>();
             foreach (var request in waiting)
             {
-                var retried = await channel.PostJsonAsync("/api/v1/channel/claims", request with { Attestation = Api.FreshAttestation() });
+                var retried = await channel.PostJsonAsync("/api/v1/channel/claims", request with { Attestation = VoucherApi.FreshAttestation() });
                 if (retried.StatusCode == HttpStatusCode.OK)
                 {
-                    Assert.True(codes.TryAdd(request.IdNumber!, (await Api.ReadAsync<VoucherView>(retried)).Code));
+                    Assert.True(codes.TryAdd(request.IdNumber!, (await VoucherApi.ReadAsync<VoucherView>(retried)).Code));
                 }
                 else
                 {
@@ -227,13 +226,8 @@ public sealed class ClaimStoreBusyTests(SwitchableClaimStoreGatewayFactory gatew
             }
 
             waiting = next;
-            if (codes.Count < quantity && waiting.Count > 0)
-            {
-                Assert.True(DateTime.UtcNow < deadline, $"{quantity - codes.Count} units could not be claimed by {waiting.Count} retrying requests");
-                await Task.Delay(RetryInterval);
-            }
-        }
-        while (codes.Count < quantity && waiting.Count > 0);
+            return codes.Count >= quantity || waiting.Count == 0;
+        }, RetryPatience, () => $"the last {quantity - codes.Count} units to be claimed by {waiting.Count} retrying requests", RetryInterval);
 
         Assert.Equal(quantity, codes.Count);
         Assert.Equal(quantity, codes.Values.Distinct().Count());
@@ -242,22 +236,17 @@ public sealed class ClaimStoreBusyTests(SwitchableClaimStoreGatewayFactory gatew
         Assert.Equal(new ClaimCounts(quantity, 0), await Store.CountAsync(batch.Id));
     }
 
-    private async Task<IReadOnlyList<VoucherView>> WalletAsync(TestPerson person)
-    {
-        var response = await channel.PostAsJsonAsync("/api/v1/channel/wallet", new WalletRequest(person.IdNumber), Api.Json);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return (await Api.ReadAsync<WalletResponse>(response)).Vouchers;
-    }
+    private async Task<IReadOnlyList<VoucherView>> WalletAsync(TestPerson person) => (await channel.WalletAsync(person)).Vouchers;
 
     private static async Task AssertSoldOutAsync(HttpResponseMessage response)
     {
-        var problem = await Api.ProblemAsync(response, HttpStatusCode.Conflict);
+        var problem = await VoucherApi.ProblemAsync(response, HttpStatusCode.Conflict);
         Assert.Equal("urn:vouchers:problem:sold-out", problem.GetProperty("type").GetString());
     }
 
     private static async Task AssertRefusedAsync(HttpResponseMessage response)
     {
-        var problem = await Api.ProblemAsync(response, HttpStatusCode.ServiceUnavailable);
+        var problem = await VoucherApi.ProblemAsync(response, HttpStatusCode.ServiceUnavailable);
         Assert.Equal(Unavailable, problem.GetProperty("type").GetString());
         Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.Zero, $"Retry-After: {response.Headers.RetryAfter}");
     }

@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using Vouchers.Contracts;
 using Vouchers.Domain;
-using Vouchers.Gateway.Tests.Infrastructure;
 using Vouchers.Http.Contracts;
+using Vouchers.Testing.Gateway;
 
 namespace Vouchers.Gateway.Tests;
 
@@ -27,7 +27,7 @@ public sealed class FailedLookupGuardTests(FiveFailedLookupsGatewayFactory gatew
         var channel = gateway.ClientFor(Demo.ChannelNationalApp);
         var guesser = gateway.ClientFor(Demo.InstitutionSzSkillsSchool);
         var other = gateway.ClientFor(Demo.InstitutionGzTechCollege);
-        var batch = await admin.CreateActiveBatchAsync(Api.NewBatch() with { EligibleInstitutionIds = [] });
+        var batch = await admin.CreateActiveBatchAsync(VoucherApi.NewBatch() with { EligibleInstitutionIds = [] });
         var voucher = await channel.ClaimAsync(TestPerson.New(), batch.Id);
 
         // A valid lookup never counts; five failures (never-issued and mistyped codes) are within the limit.
@@ -46,7 +46,7 @@ public sealed class FailedLookupGuardTests(FiveFailedLookupsGatewayFactory gatew
         var retryAfter = refused.Headers.RetryAfter?.Delta;
         Assert.NotNull(retryAfter);
         Assert.InRange(retryAfter.Value, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
-        var problem = await Api.ProblemAsync(refused, HttpStatusCode.TooManyRequests);
+        var problem = await VoucherApi.ProblemAsync(refused, HttpStatusCode.TooManyRequests);
         Assert.Equal("urn:vouchers:problem:too-many-failed-lookups", problem.GetProperty("type").GetString());
 
         // Another institution is not affected.

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Vouchers.Gateway.Tests.Infrastructure;
+using Vouchers.Testing.Gateway;
 
 namespace Vouchers.Gateway.Tests;
 
@@ -56,6 +56,6 @@ public sealed class HealthAndDocsTests(GatewayFactory gateway) : IClassFixture<G
     {
         var response = await gateway.ClientFor(Demo.AdminMinistry).GetAsync("/api/v1/nothing-here");
 
-        await Api.ProblemAsync(response, HttpStatusCode.NotFound);
+        await VoucherApi.ProblemAsync(response, HttpStatusCode.NotFound);
     }
 }

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using Vouchers.Gateway.Tests.Infrastructure;
 using Vouchers.Http.Contracts;
+using Vouchers.Testing.Gateway;
 
 namespace Vouchers.Gateway.Tests;
 
@@ -55,16 +55,16 @@ public sealed partial class InstitutionPageTests(GatewayFactory gateway) : IClas
         var response = await gateway.ClientFor(Demo.InstitutionSzSkillsSchool).GetAsync("/api/v1/institution/me");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var me = await Api.ReadAsync<InstitutionIdentity>(response);
+        var me = await VoucherApi.ReadAsync<InstitutionIdentity>(response);
         Assert.Equal(new InstitutionIdentity(Demo.SzSkillsSchool, "深圳市职业技能训练学校", Demo.InstitutionSzSkillsSchool), me);
     }
 
     [Fact]
     public async Task OwnInstitutionNeedsAnInstitutionKey()
     {
-        await Api.ProblemAsync(await anonymous.GetAsync("/api/v1/institution/me"), HttpStatusCode.Unauthorized);
-        await Api.ProblemAsync(await gateway.ClientWithKey(Demo.InstitutionSzSkillsSchool + ".wrong").GetAsync("/api/v1/institution/me"), HttpStatusCode.Unauthorized);
-        await Api.ProblemAsync(await gateway.ClientFor(Demo.ChannelNationalApp).GetAsync("/api/v1/institution/me"), HttpStatusCode.Forbidden);
+        await VoucherApi.ProblemAsync(await anonymous.GetAsync("/api/v1/institution/me"), HttpStatusCode.Unauthorized);
+        await VoucherApi.ProblemAsync(await gateway.ClientWithKey(Demo.InstitutionSzSkillsSchool + ".wrong").GetAsync("/api/v1/institution/me"), HttpStatusCode.Unauthorized);
+        await VoucherApi.ProblemAsync(await gateway.ClientFor(Demo.ChannelNationalApp).GetAsync("/api/v1/institution/me"), HttpStatusCode.Forbidden);
     }
 
     private static void AssertLockedDown(HttpResponseMessage response)

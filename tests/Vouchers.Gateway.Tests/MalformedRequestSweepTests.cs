@@ -5,8 +5,8 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Vouchers.Contracts;
-using Vouchers.Gateway.Tests.Infrastructure;
 using Vouchers.Http.Contracts;
+using Vouchers.Testing.Gateway;
 
 namespace Vouchers.Gateway.Tests;
 
@@ -76,7 +76,7 @@ public sealed partial class MalformedRequestSweepTests(GatewayFactory gateway) :
             {
                 failures.Add($"{status} for {probe}: {Shorten(body)}");
             }
-            else if (status >= 400 && response.Content.Headers.ContentType?.MediaType != Api.ProblemContentType)
+            else if (status >= 400 && response.Content.Headers.ContentType?.MediaType != VoucherApi.ProblemContentType)
             {
                 failures.Add($"{status} as '{response.Content.Headers.ContentType}' (not a problem) for {probe}: {Shorten(body)}");
             }
@@ -192,7 +192,7 @@ public sealed partial class MalformedRequestSweepTests(GatewayFactory gateway) :
     [
         "x", "A", "UPPER-CASE", "-leading-hyphen", "under_score", "%20", "%2E%2E", "%01", "%FF", "%C0%AF", "a%2Fb",
         "%0D%0AX-Injected:%201", new string('a', 65), new string('7', 300), "%E5%88%B8", "%F0%9F%98%80", "null", "0",
-        "..%5C..%5Cetc", "%25", "'%20OR%201=1--", "%3Cscript%3E", Api.CodeWithWrongCheckCharacter(), "0000000000000000",
+        "..%5C..%5Cetc", "%25", "'%20OR%201=1--", "%3Cscript%3E", VoucherApi.CodeWithWrongCheckCharacter(), "0000000000000000",
         "0000000000000000000000000000000000000000000000000000000000000000000000", "0-0-0-0", "demo-electrician-2026%7F",
         "%22%7D", "~", "$.x", "a.b",
     ];
@@ -255,14 +255,14 @@ public sealed partial class MalformedRequestSweepTests(GatewayFactory gateway) :
     private async Task<Resources> CreateResourcesAsync()
     {
         var admin = gateway.ClientFor(Demo.AdminGuangdong);
-        var batch = await admin.CreateActiveBatchAsync(Api.NewBatch(quantity: 5));
+        var batch = await admin.CreateActiveBatchAsync(VoucherApi.NewBatch(quantity: 5));
         var voucher = await gateway.ClientFor(Demo.ChannelNationalApp).ClaimAsync(TestPerson.New(), batch.Id);
         var institution = gateway.ClientFor(Demo.InstitutionSzSkillsSchool);
         Assert.Equal(HttpStatusCode.OK, (await institution.PostAsync($"/api/v1/institution/vouchers/{voucher.Code}/use", null)).StatusCode);
-        var applied = await institution.PostAsJsonAsync("/api/v1/institution/subsidy-applications", new SubsidyApplicationRequest(batch.Id, [voucher.Code]), Api.Json);
-        var application = await Api.ReadAsync<SubsidyApplicationView>(applied);
+        var applied = await institution.PostAsJsonAsync("/api/v1/institution/subsidy-applications", new SubsidyApplicationRequest(batch.Id, [voucher.Code]), VoucherApi.Json);
+        var application = await VoucherApi.ReadAsync<SubsidyApplicationView>(applied);
         var published = await institution.PostAsJsonAsync("/api/v1/institution/class-sessions",
-            new ClassSessionRequest("sweep-session", "sweep-class", null, "Sweep", DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1)), Api.Json);
+            new ClassSessionRequest("sweep-session", "sweep-class", null, "Sweep", DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1)), VoucherApi.Json);
         Assert.Equal(HttpStatusCode.Created, published.StatusCode);
         return new Resources(batch.Id, voucher.Code, application.Id, "sweep-class", "sweep-session");
     }

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
-using Vouchers.Gateway.Tests.Infrastructure;
 using Vouchers.Http.Contracts;
+using Vouchers.Testing.Gateway;
 
 namespace Vouchers.Gateway.Tests;
 
@@ -25,10 +25,10 @@ public sealed class OverloadTests(OneClaimAtATimeGatewayFactory gateway) : IClas
     [Fact]
     public async Task ClaimsBeyondTheAdmissionLimitAreRefusedFastWithRetryAfterAndWriteNothing()
     {
-        var batch = await admin.CreateActiveBatchAsync(Api.NewBatch(quantity: 1000));
+        var batch = await admin.CreateActiveBatchAsync(VoucherApi.NewBatch(quantity: 1000));
         var people = Enumerable.Range(0, 100).Select(_ => TestPerson.New()).ToList();
 
-        var responses = await Task.WhenAll(people.Select(p => channel.PostJsonAsync("/api/v1/channel/claims", Api.Claim(p, batch.Id))));
+        var responses = await Task.WhenAll(people.Select(p => channel.PostJsonAsync("/api/v1/channel/claims", VoucherApi.Claim(p, batch.Id))));
 
         var refused = responses.Where(r => r.StatusCode == HttpStatusCode.ServiceUnavailable).ToList();
         var accepted = responses.Count(r => r.StatusCode == HttpStatusCode.OK);
@@ -37,7 +37,7 @@ public sealed class OverloadTests(OneClaimAtATimeGatewayFactory gateway) : IClas
         foreach (var response in refused)
         {
             Assert.Equal(TimeSpan.FromSeconds(2), response.Headers.RetryAfter?.Delta);
-            var problem = await Api.ProblemAsync(response, HttpStatusCode.ServiceUnavailable);
+            var problem = await VoucherApi.ProblemAsync(response, HttpStatusCode.ServiceUnavailable);
             Assert.Equal("urn:vouchers:problem:unavailable", problem.GetProperty("type").GetString());
         }
 
@@ -46,13 +46,13 @@ public sealed class OverloadTests(OneClaimAtATimeGatewayFactory gateway) : IClas
         var refusedPeople = people.Where((_, i) => responses[i].StatusCode == HttpStatusCode.ServiceUnavailable).Take(5);
         foreach (var person in refusedPeople)
         {
-            var wallet = await channel.PostAsJsonAsync("/api/v1/channel/wallet", new WalletRequest(person.IdNumber), Api.Json);
-            var body = await wallet.Content.ReadFromJsonAsync<WalletResponse>(Api.Json);
+            var wallet = await channel.PostAsJsonAsync("/api/v1/channel/wallet", new WalletRequest(person.IdNumber), VoucherApi.Json);
+            var body = await wallet.Content.ReadFromJsonAsync<WalletResponse>(VoucherApi.Json);
             Assert.Empty(body!.Vouchers);
         }
 
         // Once the burst is over, a retry of a refused claim goes through.
-        var retried = await channel.PostJsonAsync("/api/v1/channel/claims", Api.Claim(refusedPeople.First(), batch.Id));
+        var retried = await channel.PostJsonAsync("/api/v1/channel/claims", VoucherApi.Claim(refusedPeople.First(), batch.Id));
         Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
     }
 }

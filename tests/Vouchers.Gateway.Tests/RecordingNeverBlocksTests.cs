@@ -2,9 +2,9 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Vouchers.Contracts;
-using Vouchers.Gateway.Tests.Infrastructure;
 using Vouchers.Grains.Records;
-using Vouchers.Tests.Shared;
+using Vouchers.Testing.Gateway;
+using Vouchers.Testing.Stores;
 
 namespace Vouchers.Gateway.Tests;
 
@@ -31,7 +31,7 @@ public sealed class RecordingNeverBlocksTests(GatedRecordStoreGatewayFactory gat
     public async Task VerificationsAreAnsweredWhileTheRecordStoreIsStuckAndTheirRecordsFollowOnceItMovesAgain()
     {
         var school = await Institutions.NewAsync(gateway);
-        var batch = await gateway.ClientFor(Demo.AdminGuangdong).CreateActiveBatchAsync(Api.NewBatch() with { EligibleInstitutionIds = [school.Id] });
+        var batch = await gateway.ClientFor(Demo.AdminGuangdong).CreateActiveBatchAsync(VoucherApi.NewBatch() with { EligibleInstitutionIds = [school.Id] });
         var voucher = await gateway.ClientFor(Demo.ChannelNationalApp).ClaimAsync(TestPerson.New(), batch.Id);
 
         var stuck = gateway.Store.CloseAsync();

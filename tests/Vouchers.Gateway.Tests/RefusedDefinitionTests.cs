@@ -1,7 +1,7 @@
 using System.Net;
 using Vouchers.Contracts;
-using Vouchers.Gateway.Tests.Infrastructure;
 using Vouchers.Http.Contracts;
+using Vouchers.Testing.Gateway;
 
 namespace Vouchers.Gateway.Tests;
 
@@ -25,8 +25,8 @@ public sealed class RefusedDefinitionTests(GatewayFactory gateway) : IClassFixtu
 
         var response = await school.PostJsonAsync("/api/v1/institution/class-sessions", request);
 
-        await Api.ValidationProblemAsync(response, "endsAt");
-        await Api.ProblemAsync(await school.GetAsync($"/api/v1/institution/class-sessions/{sessionId}"), HttpStatusCode.NotFound);
+        await VoucherApi.ValidationProblemAsync(response, "endsAt");
+        await VoucherApi.ProblemAsync(await school.GetAsync($"/api/v1/institution/class-sessions/{sessionId}"), HttpStatusCode.NotFound);
     }
 
     [Fact]
@@ -35,7 +35,7 @@ public sealed class RefusedDefinitionTests(GatewayFactory gateway) : IClassFixtu
         var startsAt = DateTimeOffset.UtcNow.AddDays(1);
         var request = new ClassSessionRequest(null, $"class-{Guid.NewGuid():N}"[..20], null, "  ", startsAt, startsAt.AddHours(2));
 
-        await Api.ValidationProblemAsync(await school.PostJsonAsync("/api/v1/institution/class-sessions", request), "title");
+        await VoucherApi.ValidationProblemAsync(await school.PostJsonAsync("/api/v1/institution/class-sessions", request), "title");
     }
 
     [Theory]
@@ -43,15 +43,15 @@ public sealed class RefusedDefinitionTests(GatewayFactory gateway) : IClassFixtu
     [InlineData(501)]
     public async Task ASubsidyApplicationWithoutCodesOrWithTooManyIsABadRequestNamingCodes(int count)
     {
-        var requestId = Api.NewRequestId();
-        var codes = Enumerable.Range(0, count).Select(_ => Api.UnknownCode()).ToArray();
+        var requestId = VoucherApi.NewRequestId();
+        var codes = Enumerable.Range(0, count).Select(_ => VoucherApi.UnknownCode()).ToArray();
 
         var response = await school.PostJsonAsync("/api/v1/institution/subsidy-applications", new SubsidyApplicationRequest(Demo.BatchId, codes, requestId));
 
-        await Api.ValidationProblemAsync(response, "codes");
-        var retried = await school.PostJsonAsync("/api/v1/institution/subsidy-applications", new SubsidyApplicationRequest(Demo.BatchId, [Api.UnknownCode()], requestId));
+        await VoucherApi.ValidationProblemAsync(response, "codes");
+        var retried = await school.PostJsonAsync("/api/v1/institution/subsidy-applications", new SubsidyApplicationRequest(Demo.BatchId, [VoucherApi.UnknownCode()], requestId));
         Assert.Equal(HttpStatusCode.Created, retried.StatusCode);
-        var application = await Api.ReadAsync<SubsidyApplicationView>(retried);
+        var application = await VoucherApi.ReadAsync<SubsidyApplicationView>(retried);
         Assert.Equal(SubsidyLineStatus.Refused, Assert.Single(application.Lines).Status);
     }
 }

@@ -1,8 +1,8 @@
 using System.Net;
 using Vouchers.Contracts;
-using Vouchers.Gateway.Tests.Infrastructure;
 using Vouchers.Http.Contracts;
 using Vouchers.Http.Persons;
+using Vouchers.Testing.Gateway;
 
 namespace Vouchers.Gateway.Tests;
 
@@ -25,10 +25,10 @@ public sealed class UseModeTests(GatewayFactory gateway) : IClassFixture<Gateway
         var used = await school.Client.PostJsonAsync($"/api/v1/institution/vouchers/{voucher.Code}/use", new UseRequest("electrician-101", "class-2026-03"));
 
         Assert.Equal(HttpStatusCode.OK, used.StatusCode);
-        var view = await Api.ReadAsync<VoucherView>(used);
+        var view = await VoucherApi.ReadAsync<VoucherView>(used);
         Assert.Equal((VoucherStatus.Used, school.Id, "electrician-101", "class-2026-03", UseMode.Offline),
             (view.Status, view.InstitutionId, view.CourseId, view.ClassId, view.UseMode));
-        var held = Assert.Single((await Api.ReadAsync<WalletResponse>(await channel.PostJsonAsync("/api/v1/channel/wallet", new WalletRequest(person.IdNumber)))).Vouchers);
+        var held = Assert.Single((await VoucherApi.ReadAsync<WalletResponse>(await channel.PostJsonAsync("/api/v1/channel/wallet", new WalletRequest(person.IdNumber)))).Vouchers);
         Assert.Equal(("electrician-101", "class-2026-03", UseMode.Offline), (held.CourseId, held.ClassId, held.UseMode));
         var record = Assert.Single(await school.Client.RecordsWhenAsync(1));
         Assert.Equal((RecordKind.Use, VerifyVerdict.Valid, UseMode.Offline, "electrician-101", "class-2026-03", school.KeyId),
@@ -48,7 +48,7 @@ public sealed class UseModeTests(GatewayFactory gateway) : IClassFixture<Gateway
         foreach (var response in new[] { bare, empty })
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            var view = await Api.ReadAsync<VoucherView>(response);
+            var view = await VoucherApi.ReadAsync<VoucherView>(response);
             Assert.Equal((VoucherStatus.Used, school.Id, null, null, UseMode.Offline), (view.Status, view.InstitutionId, view.CourseId, view.ClassId, view.UseMode));
         }
     }
@@ -63,7 +63,7 @@ public sealed class UseModeTests(GatewayFactory gateway) : IClassFixture<Gateway
         var school = await Institutions.NewAsync(gateway);
         var voucher = await ClaimAtAsync(TestPerson.New(), school.Id);
 
-        await Api.ValidationProblemAsync(await school.Client.PostRawAsync($"/api/v1/institution/vouchers/{voucher.Code}/use", body), field);
+        await VoucherApi.ValidationProblemAsync(await school.Client.PostRawAsync($"/api/v1/institution/vouchers/{voucher.Code}/use", body), field);
 
         Assert.Equal(VerifyVerdict.Valid, (await school.Client.VerifyAsync(voucher.Code)).Verdict);
     }
@@ -76,12 +76,12 @@ public sealed class UseModeTests(GatewayFactory gateway) : IClassFixture<Gateway
         var voucher = await ClaimAtAsync(person, school.Id);
 
         var used = await channel.PostJsonAsync($"/api/v1/channel/vouchers/{voucher.Code}/use",
-            new OnlineUseRequest(person.IdNumber, Api.FreshAttestation(), school.Id, "welding-online", "evening-class"));
+            new OnlineUseRequest(person.IdNumber, VoucherApi.FreshAttestation(), school.Id, "welding-online", "evening-class"));
 
         Assert.Equal(HttpStatusCode.OK, used.StatusCode);
         var body = await used.Content.ReadAsStringAsync();
         Assert.DoesNotContain(person.IdNumber, body, StringComparison.OrdinalIgnoreCase);
-        var view = await Api.ReadAsync<VoucherView>(used);
+        var view = await VoucherApi.ReadAsync<VoucherView>(used);
         Assert.Equal((VoucherStatus.Used, school.Id, UseMode.Online, "welding-online", "evening-class"),
             (view.Status, view.InstitutionId, view.UseMode, view.CourseId, view.ClassId));
         Assert.Equal(VerifyVerdict.AlreadyUsed, (await school.Client.VerifyAsync(voucher.Code)).Verdict);
@@ -100,13 +100,13 @@ public sealed class UseModeTests(GatewayFactory gateway) : IClassFixture<Gateway
         var voucher = await ClaimAtAsync(holder, school.Id);
 
         var response = await channel.PostJsonAsync($"/api/v1/channel/vouchers/{voucher.Code}/use",
-            new OnlineUseRequest(TestPerson.New().IdNumber, Api.FreshAttestation(), school.Id));
-        var unknown = await channel.PostJsonAsync($"/api/v1/channel/vouchers/{Api.UnknownCode()}/use",
-            new OnlineUseRequest(holder.IdNumber, Api.FreshAttestation(), school.Id));
+            new OnlineUseRequest(TestPerson.New().IdNumber, VoucherApi.FreshAttestation(), school.Id));
+        var unknown = await channel.PostJsonAsync($"/api/v1/channel/vouchers/{VoucherApi.UnknownCode()}/use",
+            new OnlineUseRequest(holder.IdNumber, VoucherApi.FreshAttestation(), school.Id));
 
-        var problem = await Api.ProblemAsync(response, HttpStatusCode.NotFound);
+        var problem = await VoucherApi.ProblemAsync(response, HttpStatusCode.NotFound);
         Assert.Equal("urn:vouchers:problem:not-found", problem.GetProperty("type").GetString());
-        await Api.ProblemAsync(unknown, HttpStatusCode.NotFound);
+        await VoucherApi.ProblemAsync(unknown, HttpStatusCode.NotFound);
         Assert.Equal(VerifyVerdict.Valid, (await school.Client.VerifyAsync(voucher.Code)).Verdict);
         // The verification's record arrives after anything the refused uses could have recorded: there is none.
         Assert.Equal([RecordKind.Verify], (await school.Client.RecordsWhenAsync(1)).Select(r => r.Kind));
@@ -120,12 +120,12 @@ public sealed class UseModeTests(GatewayFactory gateway) : IClassFixture<Gateway
         var voucher = await ClaimAtAsync(person, school.Id);
 
         var unknown = await channel.PostJsonAsync($"/api/v1/channel/vouchers/{voucher.Code}/use",
-            new OnlineUseRequest(person.IdNumber, Api.FreshAttestation(), "no-such-institution"));
+            new OnlineUseRequest(person.IdNumber, VoucherApi.FreshAttestation(), "no-such-institution"));
         var malformed = await channel.PostJsonAsync($"/api/v1/channel/vouchers/{voucher.Code}/use",
-            new OnlineUseRequest(person.IdNumber, Api.FreshAttestation(), "No Such Institution"));
+            new OnlineUseRequest(person.IdNumber, VoucherApi.FreshAttestation(), "No Such Institution"));
 
-        await Api.ValidationProblemAsync(unknown, "institutionId");
-        await Api.ValidationProblemAsync(malformed, "institutionId");
+        await VoucherApi.ValidationProblemAsync(unknown, "institutionId");
+        await VoucherApi.ValidationProblemAsync(malformed, "institutionId");
         Assert.Equal(VerifyVerdict.Valid, (await school.Client.VerifyAsync(voucher.Code)).Verdict);
     }
 
@@ -141,11 +141,11 @@ public sealed class UseModeTests(GatewayFactory gateway) : IClassFixture<Gateway
         var stale = await channel.PostJsonAsync($"/api/v1/channel/vouchers/{voucher.Code}/use",
             new OnlineUseRequest(person.IdNumber, new AttestationRequest("face", DateTimeOffset.UtcNow.AddHours(-1)), school.Id));
         var noId = await channel.PostJsonAsync($"/api/v1/channel/vouchers/{voucher.Code}/use",
-            new OnlineUseRequest(null, Api.FreshAttestation(), school.Id));
+            new OnlineUseRequest(null, VoucherApi.FreshAttestation(), school.Id));
 
-        await Api.ValidationProblemAsync(missing, "attestation");
-        await Api.ValidationProblemAsync(stale, "attestation.verifiedAt");
-        await Api.ValidationProblemAsync(noId, "idNumber");
+        await VoucherApi.ValidationProblemAsync(missing, "attestation");
+        await VoucherApi.ValidationProblemAsync(stale, "attestation.verifiedAt");
+        await VoucherApi.ValidationProblemAsync(noId, "idNumber");
         Assert.Equal(VerifyVerdict.Valid, (await school.Client.VerifyAsync(voucher.Code)).Verdict);
     }
 
@@ -155,19 +155,19 @@ public sealed class UseModeTests(GatewayFactory gateway) : IClassFixture<Gateway
         var school = await Institutions.NewAsync(gateway);
         var elsewhere = await Institutions.NewAsync(gateway);
         var person = TestPerson.New();
-        var batch = await admin.CreateActiveBatchAsync(Api.NewBatch() with { EligibleInstitutionIds = [school.Id, elsewhere.Id] });
+        var batch = await admin.CreateActiveBatchAsync(VoucherApi.NewBatch() with { EligibleInstitutionIds = [school.Id, elsewhere.Id] });
         var voucher = await channel.ClaimAsync(person, batch.Id);
 
         var notThere = await channel.PostJsonAsync($"/api/v1/channel/vouchers/{voucher.Code}/use",
-            new OnlineUseRequest(person.IdNumber, Api.FreshAttestation(), Demo.GzTechCollege));
+            new OnlineUseRequest(person.IdNumber, VoucherApi.FreshAttestation(), Demo.GzTechCollege));
         Assert.Equal(HttpStatusCode.OK, (await elsewhere.Client.PostAsync($"/api/v1/institution/vouchers/{voucher.Code}/use", null)).StatusCode);
         var used = await channel.PostJsonAsync($"/api/v1/channel/vouchers/{voucher.Code}/use",
-            new OnlineUseRequest(person.IdNumber, Api.FreshAttestation(), school.Id));
+            new OnlineUseRequest(person.IdNumber, VoucherApi.FreshAttestation(), school.Id));
 
-        var notThereProblem = await Api.ProblemAsync(notThere, HttpStatusCode.Conflict);
+        var notThereProblem = await VoucherApi.ProblemAsync(notThere, HttpStatusCode.Conflict);
         Assert.Equal(("urn:vouchers:problem:voucher-rejected", "notForThisInstitution"),
             (notThereProblem.GetProperty("type").GetString(), notThereProblem.GetProperty("verdict").GetString()));
-        var usedProblem = await Api.ProblemAsync(used, HttpStatusCode.Conflict);
+        var usedProblem = await VoucherApi.ProblemAsync(used, HttpStatusCode.Conflict);
         Assert.Equal("alreadyUsed", usedProblem.GetProperty("verdict").GetString());
         var refused = Assert.Single(await school.Client.RecordsWhenAsync(1));
         Assert.Equal((RecordKind.Use, VerifyVerdict.AlreadyUsed, UseMode.Online), (refused.Kind, refused.Result, refused.Mode));
@@ -175,7 +175,7 @@ public sealed class UseModeTests(GatewayFactory gateway) : IClassFixture<Gateway
 
     private async Task<VoucherView> ClaimAtAsync(TestPerson person, string institutionId)
     {
-        var batch = await admin.CreateActiveBatchAsync(Api.NewBatch() with { EligibleInstitutionIds = [institutionId] });
+        var batch = await admin.CreateActiveBatchAsync(VoucherApi.NewBatch() with { EligibleInstitutionIds = [institutionId] });
         return await channel.ClaimAsync(person, batch.Id);
     }
 }

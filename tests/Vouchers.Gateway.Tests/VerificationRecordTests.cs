@@ -3,8 +3,8 @@ using System.Net;
 using System.Text;
 using Vouchers.Contracts;
 using Vouchers.Domain;
-using Vouchers.Gateway.Tests.Infrastructure;
 using Vouchers.Http.Contracts;
+using Vouchers.Testing.Gateway;
 
 namespace Vouchers.Gateway.Tests;
 
@@ -23,7 +23,7 @@ public sealed class VerificationRecordTests(GatewayFactory gateway) : IClassFixt
         var other = await Institutions.NewAsync(gateway);
         var person = TestPerson.New();
         var voucher = await ClaimAtAsync(person, school.Id);
-        var unknown = Api.UnknownCode();
+        var unknown = VoucherApi.UnknownCode();
 
         var verified = await school.Client.PostFromDeviceAsync("/api/v1/institution/verifications", new VerifyRequest(voucher.Code), "gun-01");
         Assert.Equal(HttpStatusCode.OK, verified.StatusCode);
@@ -70,7 +70,7 @@ public sealed class VerificationRecordTests(GatewayFactory gateway) : IClassFixt
         await school.Client.VerifyAsync(voucher.Code);
         Assert.Equal(HttpStatusCode.OK, (await school.Client.PostAsync($"/api/v1/institution/vouchers/{voucher.Code}/use", null)).StatusCode);
         await school.Client.VerifyAsync(voucher.Code);
-        await school.Client.VerifyAsync(Api.UnknownCode());
+        await school.Client.VerifyAsync(VoucherApi.UnknownCode());
         var all = await school.Client.RecordsWhenAsync(4);
         var (newest, oldest) = (all[0].OccurredAt, all[^1].OccurredAt);
         var day = ChinaTime.DayOf(oldest);
@@ -176,8 +176,8 @@ public sealed class VerificationRecordTests(GatewayFactory gateway) : IClassFixt
     {
         var institution = gateway.ClientFor(Demo.InstitutionSzSkillsSchool);
 
-        await Api.ValidationProblemAsync(await institution.GetAsync("/api/v1/institution/verification-records?" + query), field);
-        await Api.ValidationProblemAsync(await institution.GetAsync(Csv + "?" + query), field);
+        await VoucherApi.ValidationProblemAsync(await institution.GetAsync("/api/v1/institution/verification-records?" + query), field);
+        await VoucherApi.ValidationProblemAsync(await institution.GetAsync(Csv + "?" + query), field);
     }
 
     [Theory]
@@ -195,7 +195,7 @@ public sealed class VerificationRecordTests(GatewayFactory gateway) : IClassFixt
     {
         var institution = gateway.ClientFor(Demo.InstitutionSzSkillsSchool);
 
-        await Api.ValidationProblemAsync(await institution.GetAsync("/api/v1/institution/verification-records?" + query), field);
+        await VoucherApi.ValidationProblemAsync(await institution.GetAsync("/api/v1/institution/verification-records?" + query), field);
     }
 
     [Theory]
@@ -207,9 +207,9 @@ public sealed class VerificationRecordTests(GatewayFactory gateway) : IClassFixt
         var school = await Institutions.NewAsync(gateway);
         var voucher = await ClaimAtAsync(TestPerson.New(), school.Id);
 
-        await Api.ValidationProblemAsync(
+        await VoucherApi.ValidationProblemAsync(
             await school.Client.PostFromDeviceAsync("/api/v1/institution/verifications", new VerifyRequest(voucher.Code), device), "X-Device-Id");
-        await Api.ValidationProblemAsync(
+        await VoucherApi.ValidationProblemAsync(
             await school.Client.PostFromDeviceAsync<object>($"/api/v1/institution/vouchers/{voucher.Code}/use", null, device), "X-Device-Id");
 
         Assert.Equal(VerifyVerdict.Valid, (await school.Client.VerifyAsync(voucher.Code)).Verdict);
@@ -225,7 +225,7 @@ public sealed class VerificationRecordTests(GatewayFactory gateway) : IClassFixt
 
     private async Task<VoucherView> ClaimAtAsync(TestPerson person, string institutionId)
     {
-        var batch = await admin.CreateActiveBatchAsync(Api.NewBatch() with { EligibleInstitutionIds = [institutionId] });
+        var batch = await admin.CreateActiveBatchAsync(VoucherApi.NewBatch() with { EligibleInstitutionIds = [institutionId] });
         return await channel.ClaimAsync(person, batch.Id);
     }
 

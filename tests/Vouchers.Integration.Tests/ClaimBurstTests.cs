@@ -1,4 +1,6 @@
+using Vouchers.Contracts;
 using Vouchers.Integration.Tests.Infrastructure;
+using Vouchers.Testing.Gateway;
 
 namespace Vouchers.Integration.Tests;
 
@@ -20,8 +22,8 @@ public sealed class ClaimBurstTests : IAsyncLifetime
         const int quantity = 30_000, people = 40_000, replays = 5_000, secondClaims = 5_000;
         var gateway = cluster.CreateGateway();
         await cluster.WaitUntilReadyAsync(gateway);
-        using var api = new VoucherApi(gateway);
-        var batchId = await api.CreateActiveBatchAsync(quantity);
+        using var api = new DemoClients(gateway);
+        var batchId = (await api.Admin.CreateActiveBatchAsync(VoucherApi.NewBatch(quantity, subsidyAmount: 800m))).Id;
 
         // Everybody once, then the same request again (a channel retrying) and a new request (a person trying twice).
         var random = new Random(20261129);
@@ -42,7 +44,7 @@ public sealed class ClaimBurstTests : IAsyncLifetime
         Assert.Equal(quantity, stored.DistinctPeople);
         Assert.Equal(codes.Order(), stored.Codes.Order());
 
-        var counters = (await api.BatchAsync(batchId)).Counters;
+        var counters = (await api.Admin.GetBatchAsync(batchId)).Counters;
         Assert.Equal(stored.Live, counters.Claimed);
         Assert.Equal(0, counters.Remaining);
     });
@@ -53,8 +55,8 @@ public sealed class ClaimBurstTests : IAsyncLifetime
         const int quantity = 3_000, people = 4_000;
         var gateway = cluster.CreateGateway();
         await cluster.WaitUntilReadyAsync(gateway);
-        using var api = new VoucherApi(gateway);
-        var batchId = await api.CreateActiveBatchAsync(quantity);
+        using var api = new DemoClients(gateway);
+        var batchId = (await api.Admin.CreateActiveBatchAsync(VoucherApi.NewBatch(quantity, subsidyAmount: 800m))).Id;
         var requests = Enumerable.Range(1, people).Select(n => (Person: n, RequestId: $"crash-{n}")).ToList();
 
         var killed = false;
@@ -81,8 +83,8 @@ public sealed class ClaimBurstTests : IAsyncLifetime
         const int quantity = 1_000, people = 1_500, returns = 200;
         var gateway = cluster.CreateGateway();
         await cluster.WaitUntilReadyAsync(gateway);
-        using var api = new VoucherApi(gateway);
-        var batchId = await api.CreateActiveBatchAsync(quantity);
+        using var api = new DemoClients(gateway);
+        var batchId = (await api.Admin.CreateActiveBatchAsync(VoucherApi.NewBatch(quantity, subsidyAmount: 800m))).Id;
 
         var first = await ClaimBurst.RunAsync(api, batchId, [.. Enumerable.Range(1, 800).Select(n => (n, $"r-{n}"))], concurrency: 64);
         Assert.Equal(800, first.Acknowledged.Count);
@@ -90,7 +92,7 @@ public sealed class ClaimBurstTests : IAsyncLifetime
         // The rest of the people claim while 200 holders return their vouchers.
         var rest = ClaimBurst.RunAsync(api, batchId, [.. Enumerable.Range(801, people - 800).Select(n => (n, $"r-{n}"))], concurrency: 64);
         var returned = first.Acknowledged.Take(returns).ToList();
-        await Task.WhenAll(returned.Select(r => api.ReturnAsync(Person.Number(r.Key), r.Value)));
+        await Task.WhenAll(returned.Select(r => api.Channel.ReturnAsync(TestPerson.Number(r.Key), r.Value)));
         var second = await rest;
         Assert.Empty(second.Unexpected);
 
@@ -98,9 +100,9 @@ public sealed class ClaimBurstTests : IAsyncLifetime
         Assert.Equal(quantity, stored.Live); // demand exceeded stock, so every returned unit was claimed again
         Assert.Equal(quantity + returns, stored.Total);
         Assert.Equal(stored.Live, stored.DistinctPeople);
-        var counters = (await api.BatchAsync(batchId)).Counters;
+        var counters = (await api.Admin.GetBatchAsync(batchId)).Counters;
         Assert.Equal((quantity, returns, 0), (counters.Claimed, counters.Returned, counters.Remaining));
-        var verdicts = await Task.WhenAll(returned.Select(r => api.VerifyAsync(r.Value)));
-        Assert.All(verdicts, v => Assert.Equal("returned", v.Verdict));
+        var verdicts = await Task.WhenAll(returned.Select(r => api.Institution.VerifyAsync(r.Value)));
+        Assert.All(verdicts, v => Assert.Equal(VerifyVerdict.Returned, v.Verdict));
     });
 }

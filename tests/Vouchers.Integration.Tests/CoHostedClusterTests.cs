@@ -1,5 +1,8 @@
-using System.Net;
+using Vouchers.Contracts;
 using Vouchers.Integration.Tests.Infrastructure;
+using Vouchers.Testing;
+using Vouchers.Testing.Gateway;
+using Vouchers.Testing.Postgres;
 
 namespace Vouchers.Integration.Tests;
 
@@ -11,7 +14,7 @@ public sealed class CoHostedClusterTests : IAsyncLifetime
 {
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly List<GatewayFactory> gateways = [];
+    private readonly List<ClusterGatewayFactory> gateways = [];
     private readonly List<int> ports = [];
     private readonly string clusterId = "cohost-" + Guid.NewGuid().ToString("N")[..12];
     private TestDatabase database = null!;
@@ -39,64 +42,57 @@ public sealed class CoHostedClusterTests : IAsyncLifetime
         Assert.Contains("0005_vouchers_claims",
             await database.ListAsync("SELECT version FROM vouchers_schema_migrations", r => r.GetString(0)));
         Assert.Equal(first.Port, Assert.Single(await ActiveSiloPortsAsync()));
-        using var one = new VoucherApi(first.Gateway);
-        var demo = await one.BatchAsync();
-        Assert.Equal(("active", 1000, 0), (demo.Status, demo.Counters.Quantity, demo.Counters.Claimed));
+        using var one = new DemoClients(first.Gateway);
+        var demo = await one.Admin.GetBatchAsync(Demo.BatchId);
+        Assert.Equal((BatchStatus.Active, 1000, 0), (demo.Status, demo.Counters.Quantity, demo.Counters.Claimed));
 
         // A claim is a row of the claim store, verifies valid, can be used, and shows in the wallet.
-        var trainee = Person.Number(1);
-        var used = await one.ClaimAsync(trainee);
-        Assert.Equal(("claimed", VoucherApi.BatchId), (used.Status, used.BatchId));
+        var trainee = TestPerson.Number(1);
+        var used = await one.Channel.ClaimAsync(trainee, Demo.BatchId);
+        Assert.Equal((VoucherStatus.Claimed, Demo.BatchId), (used.Status, used.BatchId));
         Assert.Equal(1L, await database.ScalarAsync<long>(
             "SELECT count(*) FROM vouchers_claims WHERE code = @code AND batch_id = @batch AND returned_at IS NULL",
-            ("code", used.Code), ("batch", VoucherApi.BatchId)));
-        var verified = await one.VerifyAsync(used.Code);
-        Assert.Equal(("valid", true), (verified.Verdict, verified.Valid));
-        Assert.Equal(VoucherApi.InstitutionId, (await one.UseAsync(used.Code)).InstitutionId);
-        Assert.Equal("alreadyUsed", (await one.VerifyAsync(used.Code)).Verdict);
-        var wallet = await one.WalletAsync(trainee);
-        Assert.Equal((used.Code, "used"), (Assert.Single(wallet.Vouchers).Code, wallet.Vouchers[0].Status));
+            ("code", used.Code), ("batch", Demo.BatchId)));
+        var verified = await one.Institution.VerifyAsync(used.Code);
+        Assert.Equal((VerifyVerdict.Valid, true), (verified.Verdict, verified.Valid));
+        Assert.Equal(Demo.SzSkillsSchool, (await one.Institution.UseAsync(used.Code)).InstitutionId);
+        Assert.Equal(VerifyVerdict.AlreadyUsed, (await one.Institution.VerifyAsync(used.Code)).Verdict);
+        var wallet = await one.Channel.WalletAsync(trainee);
+        Assert.Equal((used.Code, VoucherStatus.Used), (Assert.Single(wallet.Vouchers).Code, wallet.Vouchers[0].Status));
 
         // A second gateway joins the same cluster on ports of its own (the schema is in place: nothing to apply).
         var second = await StartGatewayAsync();
-        await Eventually.HoldsAsync(
+        await Poll.UntilAsync(
             async () => (await ActiveSiloPortsAsync()).Order().SequenceEqual(new[] { first.Port, second.Port }.Order()),
-            ReadyTimeout, () => "both co-hosted silos did not become Active in orleans_membership.");
-        using var two = new VoucherApi(second.Gateway);
+            ReadyTimeout, () => "both co-hosted silos to be Active in orleans_membership");
+        using var two = new DemoClients(second.Gateway);
 
         // Claims made through one gateway are served by the other, and both read the same counters.
-        var throughOne = await one.ClaimAsync(Person.Number(2));
-        var throughTwo = await two.ClaimAsync(Person.Number(3));
-        Assert.Equal("valid", (await two.VerifyAsync(throughOne.Code)).Verdict);
-        Assert.Equal("valid", (await one.VerifyAsync(throughTwo.Code)).Verdict);
-        Assert.Equal("alreadyUsed", (await two.VerifyAsync(used.Code)).Verdict);
-        Assert.Equal(used.Code, Assert.Single((await two.WalletAsync(trainee)).Vouchers).Code);
+        var throughOne = await one.Channel.ClaimAsync(TestPerson.Number(2), Demo.BatchId);
+        var throughTwo = await two.Channel.ClaimAsync(TestPerson.Number(3), Demo.BatchId);
+        Assert.Equal(VerifyVerdict.Valid, (await two.Institution.VerifyAsync(throughOne.Code)).Verdict);
+        Assert.Equal(VerifyVerdict.Valid, (await one.Institution.VerifyAsync(throughTwo.Code)).Verdict);
+        Assert.Equal(VerifyVerdict.AlreadyUsed, (await two.Institution.VerifyAsync(used.Code)).Verdict);
+        Assert.Equal(used.Code, Assert.Single((await two.Channel.WalletAsync(trainee)).Vouchers).Code);
         Assert.Equal(3L, await database.ScalarAsync<long>(
-            "SELECT count(*) FROM vouchers_claims WHERE batch_id = @batch", ("batch", VoucherApi.BatchId)));
+            "SELECT count(*) FROM vouchers_claims WHERE batch_id = @batch", ("batch", Demo.BatchId)));
 
-        var countersOne = (await one.BatchAsync()).Counters;
-        var countersTwo = (await two.BatchAsync()).Counters;
+        var countersOne = (await one.Admin.GetBatchAsync(Demo.BatchId)).Counters;
+        var countersTwo = (await two.Admin.GetBatchAsync(Demo.BatchId)).Counters;
         Assert.Equal((1000, 3, 1, 997), (countersOne.Quantity, countersOne.Claimed, countersOne.Used, countersOne.Remaining));
         Assert.Equal(countersOne, countersTwo);
     }
 
     /// <summary>Starts a co-hosting gateway of this test's cluster on free ports and waits until it answers ready.</summary>
-    private async Task<(GatewayFactory Gateway, int Port)> StartGatewayAsync()
+    private async Task<(ClusterGatewayFactory Gateway, int Port)> StartGatewayAsync()
     {
-        var siloPort = TestEnvironment.FreePort([.. ports]);
-        var gatewayPort = TestEnvironment.FreePort([.. ports, siloPort]);
+        var siloPort = FreePort.Next([.. ports]);
+        var gatewayPort = FreePort.Next([.. ports, siloPort]);
         ports.AddRange([siloPort, gatewayPort]);
-        var gateway = new GatewayFactory(new SiloSettings(database.ConnectionString, clusterId, clusterId, siloPort, gatewayPort), coHost: true);
+        var gateway = new ClusterGatewayFactory(new SiloSettings(database.ConnectionString, clusterId, clusterId, siloPort, gatewayPort), coHost: true);
         gateways.Add(gateway);
 
-        using var client = gateway.CreateClient();
-        var last = "";
-        await Eventually.HoldsAsync(async () =>
-        {
-            using var response = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
-            last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
-            return response.StatusCode == HttpStatusCode.OK;
-        }, ReadyTimeout, () => $"/health/ready of the co-hosting gateway did not answer 200 (last: {last}).");
+        await gateway.WaitUntilReadyAsync(ReadyTimeout);
         return (gateway, siloPort);
     }
 

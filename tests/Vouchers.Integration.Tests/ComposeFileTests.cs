@@ -38,7 +38,7 @@ public sealed partial class ComposeFileTests
     [Fact]
     public void ComposeSetsTheKeysTheIntegrationTestsSet()
     {
-        // The keys SiloProcess and GatewayFactory set for the cluster the tests run.
+        // The keys SiloProcess and ClusterGatewayFactory set for the cluster the tests run.
         foreach (var key in new[]
         {
             "ConnectionStrings__Vouchers", "Orleans__ClusterId", "Orleans__ServiceId", "Orleans__SiloPort", "Orleans__GatewayPort",

@@ -1,5 +1,7 @@
 using System.Net;
+using Vouchers.Contracts;
 using Vouchers.Integration.Tests.Infrastructure;
+using Vouchers.Testing.Gateway;
 
 namespace Vouchers.Integration.Tests;
 
@@ -19,16 +21,16 @@ public sealed class CrashDurabilityTests : IAsyncLifetime
     {
         var gateway = cluster.CreateGateway();
         await cluster.WaitUntilReadyAsync(gateway);
-        using var api = new VoucherApi(gateway);
-        var people = Enumerable.Range(1, Claims).Select(Person.Number).ToArray();
+        using var api = new DemoClients(gateway);
+        var people = Enumerable.Range(1, Claims).Select(TestPerson.Number).ToArray();
 
-        var responses = await Task.WhenAll(people.Select(p => api.PostClaimAsync(p, "burst-" + p.IdNumber)));
-        var acknowledged = new List<(Person Person, string Code)>();
+        var responses = await Task.WhenAll(people.Select(p => api.Channel.PostClaimAsync(p, Demo.BatchId, "burst-" + p.IdNumber)));
+        var acknowledged = new List<(TestPerson Person, string Code)>();
         foreach (var (person, response) in people.Zip(responses))
         {
             if (response.StatusCode == HttpStatusCode.OK)
             {
-                acknowledged.Add((person, (await VoucherApi.ReadAsync<VoucherDto>(response, HttpStatusCode.OK)).Code));
+                acknowledged.Add((person, (await VoucherApi.ReadAsync<VoucherView>(response, HttpStatusCode.OK)).Code));
             }
             else
             {
@@ -45,11 +47,11 @@ public sealed class CrashDurabilityTests : IAsyncLifetime
         // Same gateway, same Orleans client: it reconnects through the membership table, no new factory needed.
         await cluster.WaitUntilReadyAsync(gateway);
 
-        var verdicts = await Task.WhenAll(acknowledged.Select(a => api.VerifyAsync(a.Code)));
+        var verdicts = await Task.WhenAll(acknowledged.Select(a => api.Institution.VerifyAsync(a.Code)));
         var notValid = verdicts.Where(v => !v.Valid).Select(v => $"{v.Code}: {v.Verdict}").ToList();
         Assert.True(notValid.Count == 0, $"Acknowledged claims lost by the crash: {string.Join(", ", notValid)}");
-        Assert.Equal(acknowledged.Count, (await api.BatchAsync()).Counters.Claimed);
-        var wallets = await Task.WhenAll(acknowledged.Select(a => api.WalletAsync(a.Person)));
+        Assert.Equal(acknowledged.Count, (await api.Admin.GetBatchAsync(Demo.BatchId)).Counters.Claimed);
+        var wallets = await Task.WhenAll(acknowledged.Select(a => api.Channel.WalletAsync(a.Person)));
         Assert.Equal(acknowledged.Select(a => a.Code), wallets.Select(w => Assert.Single(w.Vouchers).Code));
     });
 }

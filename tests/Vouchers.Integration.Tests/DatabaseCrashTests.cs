@@ -1,4 +1,6 @@
 using Vouchers.Integration.Tests.Infrastructure;
+using Vouchers.Testing.Gateway;
+using Vouchers.Testing.Postgres;
 
 namespace Vouchers.Integration.Tests;
 
@@ -36,8 +38,8 @@ public sealed class DatabaseCrashTests : IAsyncLifetime
         const int quantity = 3_000, people = 4_000;
         var gateway = cluster.CreateGateway();
         await cluster.WaitUntilReadyAsync(gateway);
-        using var api = new VoucherApi(gateway);
-        var batchId = await api.CreateActiveBatchAsync(quantity);
+        using var api = new DemoClients(gateway);
+        var batchId = (await api.Admin.CreateActiveBatchAsync(VoucherApi.NewBatch(quantity, subsidyAmount: 800m))).Id;
         var requests = Enumerable.Range(1, people).Select(n => (Person: n, RequestId: $"db-crash-{n}")).ToList();
 
         // At the 1,000th acknowledgement the server dies with claims in flight; it comes back a few seconds later

@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Vouchers.Grains.Claims;
-using Vouchers.Integration.Tests.Infrastructure;
 using Vouchers.Silo.Persistence.Claims;
-using Vouchers.Tests.Shared;
+using Vouchers.Testing;
+using Vouchers.Testing.Postgres;
+using Vouchers.Testing.Stores;
 
 namespace Vouchers.Integration.Tests;
 
@@ -321,10 +322,10 @@ public sealed class PostgresClaimStoreTests : ClaimStoreContractTests, IAsyncLif
     }
 
     private Task WaitUntilInsertIsBlockedAsync() =>
-        Eventually.HoldsAsync(
+        Poll.UntilAsync(
             async () => await database.ScalarAsync<long>($"SELECT count(*) FROM pg_stat_activity WHERE {BlockedInsert}") == 1,
             BlockedTimeout,
-            () => "no INSERT of the claim store is waiting for the table lock.");
+            () => "an INSERT of the claim store to wait for the table lock");
 
     private Task<string> InsertRowAsync(string batchId, string personKey, int shard, DateTimeOffset? returnedAt) =>
         database.ScalarAsync<string>(

@@ -3,9 +3,10 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Vouchers.Contracts;
 using Vouchers.Grains.Records;
-using Vouchers.Integration.Tests.Infrastructure;
 using Vouchers.Silo.Persistence;
-using Vouchers.Tests.Shared;
+using Vouchers.Testing;
+using Vouchers.Testing.Postgres;
+using Vouchers.Testing.Stores;
 
 namespace Vouchers.Integration.Tests;
 
@@ -79,9 +80,9 @@ public sealed class PostgresVerificationRecordStoreTests : VerificationRecordSto
                 Assert.True(writer.TryEnqueue(Record(institution, Start.AddMilliseconds(i), device: $"gun-{i}")));
             }
 
-            await Eventually.HoldsAsync(
-                async () => await database.ScalarAsync<long>("SELECT count(*) FROM vouchers_verification_records WHERE institution_id = @i", ("i", institution)) == Records,
-                Patience, () => $"{Records} records were not stored.");
+            await Poll.UntilAsync(
+                () => database.ScalarAsync<long>("SELECT count(*) FROM vouchers_verification_records WHERE institution_id = @i", ("i", institution)),
+                stored => stored == Records, Patience, stored => $"{Records} records to be stored (stored: {stored})");
             Assert.True(writer.Appends <= Records / 10, $"{Records} records took {writer.Appends} INSERTs.");
         }
 

@@ -1,4 +1,6 @@
 using Vouchers.Integration.Tests.Infrastructure;
+using Vouchers.Testing;
+using Vouchers.Testing.Postgres;
 
 namespace Vouchers.Integration.Tests;
 
@@ -66,7 +68,7 @@ public sealed class SchemaMigrationTests : IAsyncLifetime
     [Fact]
     public async Task SiloMigrateCommandAppliesTheSchemaAndExits()
     {
-        var settings = new SiloSettings(database.ConnectionString, "migrate-only", "migrate-only", TestEnvironment.FreePort(), TestEnvironment.FreePort());
+        var settings = new SiloSettings(database.ConnectionString, "migrate-only", "migrate-only", FreePort.Next(), FreePort.Next());
         using var silo = SiloProcess.Start(settings, "migrate", "migrate");
 
         var exitCode = await silo.WaitForExitAsync(TimeSpan.FromSeconds(60));

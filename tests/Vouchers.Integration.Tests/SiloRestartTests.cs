@@ -1,4 +1,6 @@
+using Vouchers.Contracts;
 using Vouchers.Integration.Tests.Infrastructure;
+using Vouchers.Testing.Gateway;
 
 namespace Vouchers.Integration.Tests;
 
@@ -19,36 +21,36 @@ public sealed class SiloRestartTests : IAsyncLifetime
     {
         var gateway = cluster.CreateGateway();
         await cluster.WaitUntilReadyAsync(gateway);
-        using var api = new VoucherApi(gateway);
-        var (trainee, holder, returner) = (Person.Number(1), Person.Number(2), Person.Number(3));
+        using var api = new DemoClients(gateway);
+        var (trainee, holder, returner) = (TestPerson.Number(1), TestPerson.Number(2), TestPerson.Number(3));
 
         // The whole lifecycle of one voucher: claim, verify, use (enrol), subsidy application, approval, disbursement.
-        var redeemed = await api.ClaimAsync(trainee);
-        Assert.Equal("claimed", redeemed.Status);
-        Assert.Equal("valid", (await api.VerifyAsync(redeemed.Code)).Verdict);
-        Assert.Equal(VoucherApi.InstitutionId, (await api.UseAsync(redeemed.Code)).InstitutionId);
-        var application = await api.ApplyForSubsidyAsync(redeemed.Code);
-        Assert.Equal("pending", Assert.Single(application.Lines).Status);
-        Assert.Equal("approved", Assert.Single((await api.ApproveAsync(application.Id, redeemed.Code)).Lines).Status);
-        var disbursed = await api.DisburseAsync(application.Id);
-        Assert.Equal("disbursed", disbursed.Status);
-        Assert.Equal("redeemed", Assert.Single(disbursed.Lines).Status);
-        Assert.Equal("redeemed", (await api.VerifyAsync(redeemed.Code)).Verdict);
+        var redeemed = await api.Channel.ClaimAsync(trainee, Demo.BatchId);
+        Assert.Equal(VoucherStatus.Claimed, redeemed.Status);
+        Assert.Equal(VerifyVerdict.Valid, (await api.Institution.VerifyAsync(redeemed.Code)).Verdict);
+        Assert.Equal(Demo.SzSkillsSchool, (await api.Institution.UseAsync(redeemed.Code)).InstitutionId);
+        var application = await api.Institution.ApplyForSubsidyAsync(Demo.BatchId, redeemed.Code);
+        Assert.Equal(SubsidyLineStatus.Pending, Assert.Single(application.Lines).Status);
+        Assert.Equal(SubsidyLineStatus.Approved, Assert.Single((await api.Admin.ApproveAsync(application.Id, redeemed.Code)).Lines).Status);
+        var disbursed = await api.Admin.DisburseAsync(application.Id);
+        Assert.Equal(SubsidyApplicationStatus.Disbursed, disbursed.Status);
+        Assert.Equal(SubsidyLineStatus.Redeemed, Assert.Single(disbursed.Lines).Status);
+        Assert.Equal(VerifyVerdict.Redeemed, (await api.Institution.VerifyAsync(redeemed.Code)).Verdict);
 
         // A second voucher stays unused; a third is claimed and returned.
-        var unused = await api.ClaimAsync(holder);
-        var returned = await api.ClaimAsync(returner);
-        Assert.Equal("returned", (await api.ReturnAsync(returner, returned.Code)).Status);
+        var unused = await api.Channel.ClaimAsync(holder, Demo.BatchId);
+        var returned = await api.Channel.ClaimAsync(returner, Demo.BatchId);
+        Assert.Equal(VoucherStatus.Returned, (await api.Channel.ReturnAsync(returner, returned.Code)).Status);
 
-        var before = (await api.BatchAsync()).Counters;
-        Assert.Equal(new CountersDto(Quantity: 1000, Claimed: 2, Used: 1, Redeemed: 1, Returned: 1, Expired: 0, Remaining: 998,
+        var before = (await api.Admin.GetBatchAsync(Demo.BatchId)).Counters;
+        Assert.Equal(new BatchCounters(Quantity: 1000, Claimed: 2, Used: 1, Redeemed: 1, Returned: 1, Expired: 0, Remaining: 998,
             FundsCommitted: 3000m, FundsDisbursed: 1500m), before);
 
         // State lives in PostgreSQL: every claim is a row of the claim store (the returned one marked so), and a
         // voucher gets a grain-state row of its own once it was used; the batch and the application have theirs.
         var claims = await cluster.Database.ListAsync(
             "SELECT code, returned_at IS NOT NULL FROM vouchers_claims WHERE batch_id = @batch ORDER BY code",
-            r => (r.GetString(0), r.GetBoolean(1)), ("batch", VoucherApi.BatchId));
+            r => (r.GetString(0), r.GetBoolean(1)), ("batch", Demo.BatchId));
         Assert.Equal(new[] { (redeemed.Code, false), (unused.Code, false), (returned.Code, true) }.Order(), claims);
         Assert.Equal(1L, await cluster.Database.ScalarAsync<long>(
             "SELECT count(*) FROM orleans_grain_state WHERE service_id = @service AND grain_id_extension LIKE '%' || @code",
@@ -63,15 +65,15 @@ public sealed class SiloRestartTests : IAsyncLifetime
         // The same gateway (same Orleans client) must find the new silo through the membership table by itself.
         await cluster.WaitUntilReadyAsync(gateway);
 
-        Assert.Equal("redeemed", (await api.VerifyAsync(redeemed.Code)).Verdict);
-        var stillValid = await api.VerifyAsync(unused.Code);
+        Assert.Equal(VerifyVerdict.Redeemed, (await api.Institution.VerifyAsync(redeemed.Code)).Verdict);
+        var stillValid = await api.Institution.VerifyAsync(unused.Code);
         Assert.True(stillValid.Valid, $"The unused voucher verified as {stillValid.Verdict}.");
-        Assert.Equal("returned", (await api.VerifyAsync(returned.Code)).Verdict);
+        Assert.Equal(VerifyVerdict.Returned, (await api.Institution.VerifyAsync(returned.Code)).Verdict);
 
-        Assert.Equal([(redeemed.Code, "redeemed")], (await api.WalletAsync(trainee)).Vouchers.Select(v => (v.Code, v.Status)));
-        Assert.Equal([(unused.Code, "claimed")], (await api.WalletAsync(holder)).Vouchers.Select(v => (v.Code, v.Status)));
-        Assert.Equal([(returned.Code, "returned")], (await api.WalletAsync(returner)).Vouchers.Select(v => (v.Code, v.Status)));
-        Assert.Equal(before, (await api.BatchAsync()).Counters);
+        Assert.Equal([(redeemed.Code, VoucherStatus.Redeemed)], (await api.Channel.WalletAsync(trainee)).Vouchers.Select(v => (v.Code, v.Status)));
+        Assert.Equal([(unused.Code, VoucherStatus.Claimed)], (await api.Channel.WalletAsync(holder)).Vouchers.Select(v => (v.Code, v.Status)));
+        Assert.Equal([(returned.Code, VoucherStatus.Returned)], (await api.Channel.WalletAsync(returner)).Vouchers.Select(v => (v.Code, v.Status)));
+        Assert.Equal(before, (await api.Admin.GetBatchAsync(Demo.BatchId)).Counters);
 
         // The old silo's generation was declared dead by its successor; exactly one silo is Active.
         var membership = await cluster.MembershipAsync();

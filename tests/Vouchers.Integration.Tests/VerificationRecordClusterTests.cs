@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Vouchers.Contracts;
 using Vouchers.Integration.Tests.Infrastructure;
+using Vouchers.Testing;
+using Vouchers.Testing.Gateway;
 
 namespace Vouchers.Integration.Tests;
 
@@ -24,41 +27,37 @@ public sealed class VerificationRecordClusterTests : IAsyncLifetime
     {
         var gateway = cluster.CreateGateway();
         await cluster.WaitUntilReadyAsync(gateway);
-        using var api = new VoucherApi(gateway);
-        using var school = gateway.CreateClient();
-        school.DefaultRequestHeaders.Add("X-Api-Key", $"{VoucherApi.Institution}.demo-{VoucherApi.Institution}");
+        using var api = new DemoClients(gateway);
+        using var school = gateway.ClientFor(Demo.InstitutionSzSkillsSchool);
         school.DefaultRequestHeaders.Add("X-Device-Id", "gun-01");
-        using var channel = gateway.CreateClient();
-        channel.DefaultRequestHeaders.Add("X-Api-Key", $"{VoucherApi.Channel}.demo-{VoucherApi.Channel}");
-        var (offline, online) = (Person.Number(11), Person.Number(12));
-        var enrolled = await api.ClaimAsync(offline);
-        var deducted = await api.ClaimAsync(online);
+        using var channel = gateway.ClientFor(Demo.ChannelNationalApp);
+        var (offline, online) = (TestPerson.Number(11), TestPerson.Number(12));
+        var enrolled = await api.Channel.ClaimAsync(offline, Demo.BatchId);
+        var deducted = await api.Channel.ClaimAsync(online, Demo.BatchId);
 
-        Assert.Equal("valid", (await api.VerifyAsync(enrolled.Code)).Verdict);
+        Assert.Equal(VerifyVerdict.Valid, (await api.Institution.VerifyAsync(enrolled.Code)).Verdict);
         var used = await school.PostAsJsonAsync($"/api/v1/institution/vouchers/{enrolled.Code}/use", new { courseId = "electrician-101", classId = "class-a" });
         Assert.Equal(HttpStatusCode.OK, used.StatusCode);
         var usedOnline = await channel.PostAsJsonAsync($"/api/v1/channel/vouchers/{deducted.Code}/use", new
         {
             idNumber = online.IdNumber,
             attestation = new { method = "face", verifiedAt = DateTimeOffset.UtcNow },
-            institutionId = VoucherApi.InstitutionId,
+            institutionId = Demo.SzSkillsSchool,
         });
         Assert.Equal(HttpStatusCode.OK, usedOnline.StatusCode);
-        Assert.Equal("alreadyUsed", (await api.VerifyAsync(deducted.Code)).Verdict);
+        Assert.Equal(VerifyVerdict.AlreadyUsed, (await api.Institution.VerifyAsync(deducted.Code)).Verdict);
 
-        var rows = await Eventually.ReturnsAsync(async () =>
-        {
-            var found = await cluster.Database.ListAsync(
+        var rows = await Poll.UntilAsync(
+            () => cluster.Database.ListAsync(
                 "SELECT kind, result, coalesce(mode, ''), coalesce(class_id, ''), clerk_key_id, masked_code FROM vouchers_verification_records WHERE institution_id = @i ORDER BY occurred_at, id",
                 r => (Kind: r.GetString(0), Result: r.GetString(1), Mode: r.GetString(2), Class: r.GetString(3), Clerk: r.GetString(4), Code: r.GetString(5)),
-                ("i", VoucherApi.InstitutionId));
-            return found.Count >= 4 ? found : null;
-        }, Patience, () => "four records were not stored");
+                ("i", Demo.SzSkillsSchool)),
+            found => found.Count >= 4, Patience, found => $"four records to be stored (found {found.Count})");
 
         Assert.Equal(
             [("verify", "valid", "", ""), ("use", "valid", "offline", "class-a"), ("use", "valid", "online", ""), ("verify", "alreadyUsed", "", "")],
             rows.Select(r => (r.Kind, r.Result, r.Mode, r.Class)));
-        Assert.Equal([VoucherApi.Institution, VoucherApi.Institution, "national-app", VoucherApi.Institution], rows.Select(r => r.Clerk));
+        Assert.Equal([Demo.InstitutionSzSkillsSchool, Demo.InstitutionSzSkillsSchool, "national-app", Demo.InstitutionSzSkillsSchool], rows.Select(r => r.Clerk));
         Assert.Equal(enrolled.Code[..4] + "…" + enrolled.Code[^4..], rows[0].Code);
 
         using var page = JsonDocument.Parse(await school.GetStringAsync("/api/v1/institution/verification-records?kind=use"));

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using Vouchers.Gateway.Tests.Infrastructure;
+using Vouchers.Testing.Gateway;
 
 namespace Vouchers.Browser.Tests.Infrastructure;
 

@@ -1,5 +1,5 @@
 using Vouchers.Grains.Claims;
-using Vouchers.Tests.Shared;
+using Vouchers.Testing.Stores;
 
 namespace Vouchers.Grains.Tests.Claims;
 

@@ -1,6 +1,7 @@
 using Vouchers.Contracts;
 using Vouchers.Domain;
 using Vouchers.Grains.Tests.Infrastructure;
+using Vouchers.Testing;
 
 namespace Vouchers.Grains.Tests.Cluster;
 
@@ -57,7 +58,7 @@ public sealed class VerificationRecordTests(ClusterFixture fixture)
         var refused = await voucher.UseAsync(new VoucherUse(TestData.InstitutionB, UseMode.Offline, "k-b", "gun-9"));
 
         Assert.Equal((VoucherCommandStatus.Rejected, VerifyVerdict.AlreadyUsed), (refused.Status, refused.Verdict));
-        var record = await EventuallyAsync(async () => (await RecordsOfAsync(code, TestData.InstitutionB)).SingleOrDefault());
+        var record = await Poll.UntilFoundAsync(async () => (await RecordsOfAsync(code, TestData.InstitutionB)).SingleOrDefault(), Patience, () => "the record");
         Assert.Equal((RecordKind.Use, VerifyVerdict.AlreadyUsed, "k-b", "gun-9"), (record.Kind, record.Result, record.Clerk, record.DeviceId));
         Assert.Equal((VoucherStatus.Used, TestData.InstitutionA), ((await Grains.VoucherAsync(code)).Status, (await Grains.VoucherAsync(code)).InstitutionId));
     }
@@ -108,8 +109,8 @@ public sealed class VerificationRecordTests(ClusterFixture fixture)
 
         await records.AppendAsync([Verify(0, VerifyVerdict.Valid), Verify(1, VerifyVerdict.Unknown), Verify(2, VerifyVerdict.Expired)]);
 
-        var page = await EventuallyAsync(async () =>
-            await records.QueryAsync(institution, new RecordQuery()) is { Records.Length: 3 } full ? full : null);
+        var page = await Poll.UntilAsync(() => records.QueryAsync(institution, new RecordQuery()), found => found.Records.Length == 3,
+            Patience, found => $"three records (found {found.Records.Length})");
         Assert.Equal([VerifyVerdict.Expired, VerifyVerdict.Unknown, VerifyVerdict.Valid], page.Records.Select(r => r.Result));
         var valid = await records.QueryAsync(institution, new RecordQuery(Result: VerifyVerdict.Valid));
         Assert.Equal(Now, Assert.Single(valid.Records).OccurredAt);
@@ -127,20 +128,5 @@ public sealed class VerificationRecordTests(ClusterFixture fixture)
         var masked = Masking.MaskCode(code);
         var page = await fixture.Records.QueryAsync(institution, new RecordQuery(From: Now.AddMinutes(-1), Limit: RecordQuery.MaxLimit));
         return [.. page.Records.Where(r => r.MaskedCode == masked)];
-    }
-
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            if (await probe() is { } found)
-            {
-                return found;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "The record did not appear in time.");
-            await Task.Delay(20);
-        }
     }
 }

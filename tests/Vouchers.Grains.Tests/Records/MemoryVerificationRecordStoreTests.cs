@@ -1,6 +1,6 @@
 using Vouchers.Contracts;
 using Vouchers.Grains.Records;
-using Vouchers.Tests.Shared;
+using Vouchers.Testing.Stores;
 
 namespace Vouchers.Grains.Tests.Records;
 

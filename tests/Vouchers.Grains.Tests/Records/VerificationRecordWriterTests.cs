@@ -2,7 +2,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Vouchers.Contracts;
 using Vouchers.Grains.Records;
-using Vouchers.Tests.Shared;
+using Vouchers.Testing;
+using Vouchers.Testing.Stores;
 
 namespace Vouchers.Grains.Tests.Records;
 
@@ -127,15 +128,8 @@ public sealed class VerificationRecordWriterTests : IAsyncLifetime
     private VerificationRecord Record(int i, RecordKind kind = RecordKind.Verify) =>
         new(0, institution, Now.AddMilliseconds(i), kind, "ABCD…WXYZ", VerifyVerdict.Valid, "k-clerk", $"gun-{i}");
 
-    private async Task StoredAsync(int count)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (await CountAsync() < count)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{count} records were not stored in time (stored: {await CountAsync()}).");
-            await Task.Delay(20);
-        }
-    }
+    private Task StoredAsync(int count) =>
+        Poll.UntilAsync(CountAsync, stored => stored >= count, Patience, stored => $"{count} records to be stored (stored: {stored})");
 
     private async Task<int> CountAsync()
     {

@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Vouchers.Contracts;
+using Vouchers.Testing.Gateway;
+using Vouchers.Testing.Postgres;
 
 namespace Vouchers.Integration.Tests.Infrastructure;
 
@@ -13,7 +16,7 @@ internal sealed class ClaimBurst
     public ConcurrentBag<string> Unexpected { get; } = [];
 
     public static async Task<ClaimBurst> RunAsync(
-        VoucherApi api, string batchId, IReadOnlyList<(int Person, string RequestId)> requests, int concurrency, Action<int>? afterEach = null)
+        DemoClients api, string batchId, IReadOnlyList<(int Person, string RequestId)> requests, int concurrency, Action<int>? afterEach = null)
     {
         var burst = new ClaimBurst();
         var next = -1;
@@ -43,15 +46,15 @@ internal sealed class ClaimBurst
     /// the same voucher back and the whole quantity is claimed, so no unit reserved at the crash stayed lost.
     /// </summary>
     public async Task AssertNothingAcknowledgedWasLostAsync(
-        VoucherApi api, TestDatabase database, string batchId, int quantity, IReadOnlyList<(int Person, string RequestId)> requests)
+        DemoClients api, TestDatabase database, string batchId, int quantity, IReadOnlyList<(int Person, string RequestId)> requests)
     {
         var stored = await StoredClaims.ReadAsync(database, batchId);
         var missing = Acknowledged.Values.Except(stored.Codes).ToList();
         Assert.True(missing.Count == 0, $"{missing.Count} acknowledged claims are not stored after the crash, e.g. {string.Join(", ", missing.Take(5))}");
         Assert.Equal(stored.Live, stored.DistinctPeople);
-        var verdicts = await Task.WhenAll(Acknowledged.Values.Select(api.VerifyAsync));
+        var verdicts = await Task.WhenAll(Acknowledged.Values.Select(api.Institution.VerifyAsync));
         Assert.All(verdicts, v => Assert.True(v.Valid, $"{v.Code}: {v.Verdict}"));
-        var counters = (await api.BatchAsync(batchId)).Counters;
+        var counters = (await api.Admin.GetBatchAsync(batchId)).Counters;
         Assert.Equal(stored.Live, counters.Claimed);
         Assert.Equal(quantity, counters.Claimed + counters.Remaining);
 
@@ -65,16 +68,16 @@ internal sealed class ClaimBurst
         stored = await StoredClaims.ReadAsync(database, batchId);
         Assert.Equal((quantity, quantity), (stored.Live, stored.DistinctPeople));
         Assert.Equal(retry.Acknowledged.Values.Order(), stored.Codes.Order());
-        counters = (await api.BatchAsync(batchId)).Counters;
+        counters = (await api.Admin.GetBatchAsync(batchId)).Counters;
         Assert.Equal((quantity, 0), (counters.Claimed, counters.Remaining));
     }
 
-    private async Task ClaimAsync(VoucherApi api, string batchId, int n, string requestId)
+    private async Task ClaimAsync(DemoClients api, string batchId, int n, string requestId)
     {
         HttpResponseMessage response;
         try
         {
-            response = await api.PostClaimAsync(Person.Number(n), requestId, batchId);
+            response = await api.Channel.PostClaimAsync(TestPerson.Number(n), batchId, requestId);
         }
         catch (HttpRequestException)
         {
@@ -86,7 +89,7 @@ internal sealed class ClaimBurst
             switch (response.StatusCode)
             {
                 case HttpStatusCode.OK:
-                    var code = (await VoucherApi.ReadAsync<VoucherDto>(response, HttpStatusCode.OK)).Code;
+                    var code = (await VoucherApi.ReadAsync<VoucherView>(response, HttpStatusCode.OK)).Code;
                     var held = Acknowledged.GetOrAdd(n, code);
                     if (held != code)
                     {

@@ -1,6 +1,8 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
+using Vouchers.Testing;
+using Vouchers.Testing.Gateway;
+using Vouchers.Testing.Postgres;
 
 namespace Vouchers.Integration.Tests.Infrastructure;
 
@@ -17,7 +19,7 @@ internal sealed class VoucherCluster : IAsyncDisposable
     private static readonly TimeSpan GatewayReadyTimeout = TimeSpan.FromSeconds(90);
 
     private readonly List<SiloProcess> silos = [];
-    private readonly List<GatewayFactory> gateways = [];
+    private readonly List<ClusterGatewayFactory> gateways = [];
 
     private VoucherCluster(TestDatabase database, SiloSettings settings)
     {
@@ -39,8 +41,8 @@ internal sealed class VoucherCluster : IAsyncDisposable
     {
         var database = await TestDatabase.CreateAsync(server);
         var id = "it-" + Guid.NewGuid().ToString("N")[..12];
-        var siloPort = TestEnvironment.FreePort();
-        var gatewayPort = TestEnvironment.FreePort(siloPort);
+        var siloPort = FreePort.Next();
+        var gatewayPort = FreePort.Next(siloPort);
         var cluster = new VoucherCluster(database, new SiloSettings(database.ConnectionString, id, id, siloPort, gatewayPort));
         try
         {
@@ -62,7 +64,7 @@ internal sealed class VoucherCluster : IAsyncDisposable
         var silo = SiloProcess.Start(Settings, $"silo-{silos.Count + 1}");
         silos.Add(silo);
         Silo = silo;
-        await Eventually.HoldsAsync(async () =>
+        await Poll.UntilAsync(async () =>
         {
             if (silo.HasExited)
             {
@@ -71,7 +73,7 @@ internal sealed class VoucherCluster : IAsyncDisposable
 
             var rows = await MembershipAsync();
             return rows.Any(r => r.Status == ActiveStatus && r.Port == Settings.SiloPort && !known.Any(k => k.Generation == r.Generation));
-        }, SiloStartTimeout, () => $"silo {silo.Name} did not become Active in orleans_membership.");
+        }, SiloStartTimeout, () => $"silo {silo.Name} to be Active in orleans_membership");
         return silo;
     }
 
@@ -83,25 +85,15 @@ internal sealed class VoucherCluster : IAsyncDisposable
         Silo = null;
     }
 
-    public GatewayFactory CreateGateway()
+    public ClusterGatewayFactory CreateGateway()
     {
-        var gateway = new GatewayFactory(Settings);
+        var gateway = new ClusterGatewayFactory(Settings);
         gateways.Add(gateway);
         return gateway;
     }
 
     /// <summary>Waits until the gateway's readiness check (a grain call through the cluster) answers 200.</summary>
-    public async Task WaitUntilReadyAsync(GatewayFactory gateway)
-    {
-        using var client = gateway.CreateClient();
-        var last = "";
-        await Eventually.HoldsAsync(async () =>
-        {
-            using var response = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
-            last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
-            return response.StatusCode == HttpStatusCode.OK;
-        }, GatewayReadyTimeout, () => $"/health/ready of the gateway did not answer 200 (last: {last}).");
-    }
+    public Task WaitUntilReadyAsync(ClusterGatewayFactory gateway) => gateway.WaitUntilReadyAsync(GatewayReadyTimeout);
 
     public async Task<List<MembershipRow>> MembershipAsync() =>
         await Database.ListAsync(

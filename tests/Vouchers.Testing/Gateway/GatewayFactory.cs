@@ -1,13 +1,10 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Vouchers.Gateway.Security;
 
-namespace Vouchers.Gateway.Tests.Infrastructure;
+namespace Vouchers.Testing.Gateway;
 
 /// <summary>
 /// The gateway in its zero-setup mode: a co-hosted silo with in-memory storage and the demo data seeded at
@@ -16,8 +13,8 @@ namespace Vouchers.Gateway.Tests.Infrastructure;
 /// </summary>
 public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
-    private readonly int siloPort = FreePort();
-    private readonly int gatewayPort = FreePort();
+    private readonly int siloPort = FreePort.Next();
+    private readonly int gatewayPort = FreePort.Next();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -39,20 +36,6 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Configuration a test class needs on top of the defaults.</summary>
     protected virtual IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
 
-    /// <summary>A client that sends the demo API key of <paramref name="keyId"/> (e.g. "admin-guangdong").</summary>
-    public HttpClient ClientFor(string keyId) => ClientWithKey(Demo.ApiKey(keyId));
-
-    /// <summary>A client that sends <paramref name="apiKey"/> verbatim in the X-Api-Key header.</summary>
-    public HttpClient ClientWithKey(string apiKey)
-    {
-        var client = CreateClient();
-        client.DefaultRequestHeaders.TryAddWithoutValidation(ApiKeys.HeaderName, apiKey);
-        return client;
-    }
-
-    /// <summary>A client without an API key.</summary>
-    public HttpClient AnonymousClient() => CreateClient();
-
     /// <summary>Starts the host (silo, demo seeding) before the first test of the class runs.</summary>
     public Task InitializeAsync()
     {
@@ -67,19 +50,4 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
-
-    /// <summary>A port no one listens on right now; the silo binds it a moment later.</summary>
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
-        }
-    }
 }

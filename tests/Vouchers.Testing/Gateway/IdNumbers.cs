@@ -1,9 +1,9 @@
 using System.Globalization;
 
-namespace Vouchers.Gateway.Tests.Infrastructure;
+namespace Vouchers.Testing.Gateway;
 
 /// <summary>Builds resident ID numbers (GB 11643) that pass the MOD 11-2 check, unique within a test run.</summary>
-internal static class IdNumbers
+public static class IdNumbers
 {
     private static readonly int[] Weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     private const string CheckCharacters = "10X98765432";

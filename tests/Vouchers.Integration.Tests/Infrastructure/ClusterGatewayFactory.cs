@@ -10,7 +10,7 @@ namespace Vouchers.Integration.Tests.Infrastructure;
 /// Program reads the connection string before the host is built. With <paramref name="coHost"/> it hosts a
 /// cluster silo itself (Orleans:CoHost) on the silo and gateway ports of <paramref name="settings"/>.
 /// </summary>
-internal sealed class GatewayFactory(SiloSettings settings, bool coHost = false) : WebApplicationFactory<Program>
+internal sealed class ClusterGatewayFactory(SiloSettings settings, bool coHost = false) : WebApplicationFactory<Program>
 {
     /// <summary>Fixed, as in production: person keys must not change between gateway instances.</summary>
     public const string PersonKeySecret = "integration-tests-person-key-secret";

@@ -1,10 +1,12 @@
-namespace Vouchers.Gateway.Tests.Infrastructure;
+using Vouchers.Gateway.Seeding;
 
-/// <summary>What the zero-setup gateway seeds at start (see Seeding/DemoData.cs).</summary>
-internal static class Demo
+namespace Vouchers.Testing.Gateway;
+
+/// <summary>What the gateway seeds at start when Demo:Enabled is on (see Seeding/DemoData.cs).</summary>
+public static class Demo
 {
-    public const string BatchId = "demo-electrician-2026";
-    public const string ProgramId = "electrician-basic";
+    public const string BatchId = DemoData.BatchId;
+    public const string ProgramId = DemoData.ProgramId;
 
     public const string AdminMinistry = "admin-ministry";
     public const string AdminGuangdong = "admin-guangdong";

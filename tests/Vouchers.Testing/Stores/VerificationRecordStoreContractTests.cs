@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using Vouchers.Contracts;
 using Vouchers.Grains.Records;
 
-namespace Vouchers.Tests.Shared;
+namespace Vouchers.Testing.Stores;
 
 /// <summary>
 /// What every <see cref="IVerificationRecordStore"/> must do, whatever keeps the rows. A test project derives from this

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Vouchers.Integration.Tests.Infrastructure;
+namespace Vouchers.Testing.Postgres;
 
 /// <summary>
 /// A PostgreSQL server of the test's own (a fresh cluster in a temp directory, production durability settings), so
@@ -11,7 +11,7 @@ namespace Vouchers.Integration.Tests.Infrastructure;
 /// group at once, as a power cut would end the server, and <see cref="StartAsync"/> brings it back on the same data
 /// directory and port through crash recovery. Uses the binaries scripts/test.sh uses (VOUCHERS_PG_BIN).
 /// </summary>
-internal sealed class PostgresServer : IAsyncDisposable
+public sealed class PostgresServer : IAsyncDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
@@ -45,7 +45,7 @@ internal sealed class PostgresServer : IAsyncDisposable
         }
 
         var directory = Directory.CreateTempSubdirectory("vouchers-pg-crash.").FullName;
-        var server = new PostgresServer(directory, TestEnvironment.FreePort());
+        var server = new PostgresServer(directory, FreePort.Next());
         try
         {
             if (IsRoot)
@@ -84,7 +84,7 @@ internal sealed class PostgresServer : IAsyncDisposable
         postmaster = int.Parse(pid, CultureInfo.InvariantCulture);
         // Connections this process pooled before a crash are dead; drop them rather than fail on first use.
         Npgsql.NpgsqlConnection.ClearAllPools();
-        await Eventually.HoldsAsync(AcceptsAsync, Timeout, () => $"PostgreSQL on port {Port} did not accept connections. Log:\n{LogTail()}");
+        await Poll.UntilAsync(AcceptsAsync, Timeout, () => $"PostgreSQL on port {Port} to accept connections. Log:\n{LogTail()}");
     }
 
     /// <summary>SIGKILL to the postmaster and every backend at once; returns when none of them is left.</summary>
@@ -93,8 +93,8 @@ internal sealed class PostgresServer : IAsyncDisposable
         var group = postmaster ?? throw new InvalidOperationException("The server is not running.");
         postmaster = null;
         await RunAsync("kill", "-KILL", "--", $"-{group}");
-        await Eventually.HoldsAsync(() => Task.FromResult(!LivingMembersOf(group).Any()),
-            Timeout, () => $"processes {string.Join(", ", LivingMembersOf(group))} of group {group} outlived SIGKILL");
+        await Poll.UntilAsync(() => Task.FromResult(!LivingMembersOf(group).Any()),
+            Timeout, () => $"SIGKILL to end group {group} (still living: {string.Join(", ", LivingMembersOf(group))})");
     }
 
     /// <summary>Processes of a process group that are not zombies (a zombie still answers kill -0).</summary>

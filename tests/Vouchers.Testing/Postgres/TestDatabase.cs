@@ -2,11 +2,13 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Vouchers.Silo.Persistence;
 
-namespace Vouchers.Integration.Tests.Infrastructure;
+namespace Vouchers.Testing.Postgres;
 
 /// <summary>A fresh database on the test server, so runs and test classes never see each other's rows.</summary>
-internal sealed class TestDatabase : IAsyncDisposable
+public sealed class TestDatabase : IAsyncDisposable
 {
+    public const string ConnectionVariable = "VOUCHERS_PG_CONNECTION";
+
     private readonly string serverConnectionString;
 
     private TestDatabase(string serverConnectionString, string name)
@@ -20,10 +22,31 @@ internal sealed class TestDatabase : IAsyncDisposable
 
     public string ConnectionString { get; }
 
+    /// <summary>
+    /// The server that scripts/test.sh starts. Missing means the tests were started some other way:
+    /// that is a failure with instructions, never a silent skip and never a stand-in database.
+    /// </summary>
+    public static string ServerConnectionString
+    {
+        get
+        {
+            var value = Environment.GetEnvironmentVariable(ConnectionVariable);
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                throw new InvalidOperationException(
+                    $"{ConnectionVariable} is not set. The integration tests run against the real PostgreSQL server that " +
+                    "scripts/test.sh starts: run `bash scripts/test.sh` from the repository root (or source scripts/lib/postgres.sh, " +
+                    "call pg_start and export its VOUCHERS_PG_CONNECTION before `dotnet test`).");
+            }
+
+            return value;
+        }
+    }
+
     /// <summary>Creates the database on <paramref name="server"/>, by default the server scripts/test.sh started.</summary>
     public static async Task<TestDatabase> CreateAsync(string? server = null)
     {
-        server ??= TestEnvironment.ServerConnectionString;
+        server ??= ServerConnectionString;
         var database = new TestDatabase(server, "vouchers_it_" + Guid.NewGuid().ToString("N")[..16]);
         await using var connection = new NpgsqlConnection(server);
         await connection.OpenAsync();

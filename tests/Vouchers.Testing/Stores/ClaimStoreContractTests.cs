@@ -1,6 +1,6 @@
 using Vouchers.Grains.Claims;
 
-namespace Vouchers.Tests.Shared;
+namespace Vouchers.Testing.Stores;
 
 /// <summary>
 /// What every <see cref="IClaimStore"/> must do, whatever keeps the rows. A test project derives from this class once

@@ -1,7 +1,7 @@
 using Vouchers.Contracts;
 using Vouchers.Grains.Records;
 
-namespace Vouchers.Tests.Shared;
+namespace Vouchers.Testing.Stores;
 
 /// <summary>
 /// The in-memory record store behind a gate the test opens and closes, so a test can hold the store as a slow or
