@@ -49,9 +49,9 @@ public static class AdminSubsidyEndpoints
     {
         var v = new Validation();
         var decisions = new List<SubsidyDecision>();
-        if (body.Decisions is not { Length: > 0 and <= InstitutionEndpoints.MaxApplicationCodes })
+        if (body.Decisions is not { Length: > 0 and <= SubsidyApplicationLimits.MaxCodes })
         {
-            v.Add("decisions", $"List 1 to {InstitutionEndpoints.MaxApplicationCodes} decisions.");
+            v.Add("decisions", $"List 1 to {SubsidyApplicationLimits.MaxCodes} decisions.");
         }
         else
         {

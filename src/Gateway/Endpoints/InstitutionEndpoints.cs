@@ -18,8 +18,6 @@ namespace Vouchers.Gateway.Endpoints;
 /// </summary>
 public static class InstitutionEndpoints
 {
-    public const int MaxApplicationCodes = 500;
-
     public static RouteGroupBuilder MapInstitutionEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/institution")
@@ -133,9 +131,9 @@ public static class InstitutionEndpoints
         }
 
         var codes = new List<string>();
-        if (body.Codes is not { Length: > 0 and <= MaxApplicationCodes })
+        if (body.Codes is not { Length: > 0 and <= SubsidyApplicationLimits.MaxCodes })
         {
-            v.Add("codes", $"List 1 to {MaxApplicationCodes} voucher codes.");
+            v.Add("codes", $"List 1 to {SubsidyApplicationLimits.MaxCodes} voucher codes.");
         }
         else
         {

@@ -71,3 +71,10 @@ public sealed record SubsidyCommandResult(
     [property: Id(1)] SubsidyApplicationView? Application = null,
     [property: Id(2)] string? Detail = null,
     [property: Id(3)] string? Field = null);
+
+/// <summary>How large a subsidy application may be: one limit for the gateway's checks and the grain's.</summary>
+public static class SubsidyApplicationLimits
+{
+    /// <summary>Codes an application lists, and decisions one review carries, at most.</summary>
+    public const int MaxCodes = 500;
+}

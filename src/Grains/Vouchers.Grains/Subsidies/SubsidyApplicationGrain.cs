@@ -12,8 +12,6 @@ internal sealed class SubsidyApplicationGrain(
     [PersistentState("application", StorageNames.Vouchers)] IPersistentState<SubsidyApplicationState> state,
     TimeProvider time) : Grain, ISubsidyApplicationGrain
 {
-    public const int MaxLines = 500;
-
     private string Id => this.GetPrimaryKeyString();
 
     public async Task<SubsidyCommandResult> SubmitAsync(string institutionId, string batchId, string regionCode, ImmutableArray<string> codes)
@@ -23,9 +21,9 @@ internal sealed class SubsidyApplicationGrain(
             return new(SubsidyCommandStatus.AlreadyExists, View());
         }
 
-        if (codes.IsDefaultOrEmpty || codes.Length > MaxLines)
+        if (codes.IsDefaultOrEmpty || codes.Length > SubsidyApplicationLimits.MaxCodes)
         {
-            return new(SubsidyCommandStatus.Invalid, Detail: $"An application lists 1 to {MaxLines} codes.", Field: "codes");
+            return new(SubsidyCommandStatus.Invalid, Detail: $"An application lists 1 to {SubsidyApplicationLimits.MaxCodes} codes.", Field: "codes");
         }
 
         var lines = new List<SubsidyLine>(codes.Length);

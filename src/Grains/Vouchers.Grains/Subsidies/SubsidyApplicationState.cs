@@ -13,7 +13,7 @@ public sealed class SubsidyApplicationState
 
     [Id(3)] public SubsidyApplicationStatus Status { get; set; }
 
-    /// <summary>At most <see cref="SubsidyApplicationGrain.MaxLines"/> lines.</summary>
+    /// <summary>At most <see cref="SubsidyApplicationLimits.MaxCodes"/> lines.</summary>
     [Id(4)] public List<SubsidyLine> Lines { get; set; } = [];
 
     [Id(5)] public DateTimeOffset SubmittedAt { get; set; }
