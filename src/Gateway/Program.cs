@@ -25,6 +25,7 @@ builder.Services.TryAddSingleton(TimeProvider.System);
 builder.Services.AddOptions<VoucherSecurityOptions>().BindConfiguration(VoucherSecurityOptions.Section);
 builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section);
 builder.Services.AddSingleton<PersonKeys>();
+builder.Services.AddSingleton<SigningKeys>();
 builder.Services.AddSingleton<PersonInput>();
 builder.Services.AddSingleton<DemoData>();
 builder.Services.AddSingleton<ClaimRouter>();

@@ -9,7 +9,8 @@ namespace Vouchers.Gateway.Seeding;
 /// Seeds the demo: three HR admins (ministry, Guangdong, Shenzhen), two channels, two institutions,
 /// a training program and an active batch. Idempotent: entries that exist are left alone.
 /// </summary>
-public sealed partial class DemoData(IGrainFactory grains, IOptions<DemoOptions> options, TimeProvider time, ILogger<DemoData> logger)
+public sealed partial class DemoData(
+    IGrainFactory grains, IOptions<DemoOptions> options, SigningKeys signingKeys, TimeProvider time, ILogger<DemoData> logger)
 {
     public const string BatchId = "demo-electrician-2026";
     public const string ProgramId = "electrician-basic";
@@ -25,13 +26,40 @@ public sealed partial class DemoData(IGrainFactory grains, IOptions<DemoOptions>
         ("inst-gz-tech-college", PrincipalRole.Institution, "gz-tech-college", "广州市技师学院"),
     ];
 
+    /// <summary>The channels' request-signing keys (key id, channel): their secrets derive from Security:SigningMasterSecret.</summary>
+    public static readonly (string KeyId, string ChannelId)[] SigningKeyIds =
+    [
+        ("sign-national-app", "national-app"),
+        ("sign-bank-app", "bank-app"),
+    ];
+
+    public const string IssuedBy = "demo";
+
     public string ApiKey(string keyId) => $"{keyId}.{options.Value.SecretFor(keyId)}";
+
+    public string SigningSecret(string keyId) => signingKeys.SecretFor(keyId);
 
     public async Task SeedAsync()
     {
+        var issuedAt = time.GetUtcNow();
         foreach (var (keyId, role, scope, name) in Principals)
         {
-            var principal = new Principal(keyId, role, scope, name, ApiKeys.HashSecret(options.Value.SecretFor(keyId)));
+            var principal = new Principal(keyId, role, scope, name, ApiKeys.HashSecret(options.Value.SecretFor(keyId)))
+            {
+                IssuedBy = IssuedBy,
+                IssuedAt = issuedAt,
+            };
+            await grains.Grain<IRegistryGrain<Principal>>(keyId).CreateAsync(principal);
+        }
+
+        foreach (var (keyId, channelId) in SigningKeyIds)
+        {
+            var principal = new Principal(keyId, PrincipalRole.Channel, channelId, $"{channelId} request signing (demo)", "")
+            {
+                Kind = CredentialKind.SigningKey,
+                IssuedBy = IssuedBy,
+                IssuedAt = issuedAt,
+            };
             await grains.Grain<IRegistryGrain<Principal>>(keyId).CreateAsync(principal);
         }
 

@@ -36,6 +36,8 @@ public sealed class DemoSeeder(
             "  Demo API keys (header X-Api-Key):",
         };
         lines.AddRange(DemoData.Principals.Select(p => $"    {p.Role,-12} {(p.Scope.Length == 0 ? "(all regions)" : p.Scope),-18} {demo.ApiKey(p.KeyId)}"));
+        lines.Add("  Demo request-signing keys of the channels (key id and secret; see docs/SECURITY.md):");
+        lines.AddRange(DemoData.SigningKeyIds.Select(k => $"    {"channel",-12} {k.ChannelId,-18} {k.KeyId} {demo.SigningSecret(k.KeyId)}"));
         lines.Add("  Try:");
         lines.Add($"    curl -s -H 'X-Api-Key: {demo.ApiKey("admin-guangdong")}' {url}/api/v1/admin/batches/{DemoData.BatchId}");
         lines.Add("");

@@ -11,6 +11,12 @@ public sealed class VoucherSecurityOptions
     /// </summary>
     public string PersonKeySecret { get; set; } = "";
 
+    /// <summary>
+    /// Master secret from which channels' request-signing secrets are derived (with each key's id). The same on every
+    /// gateway of a deployment; changing it invalidates every channel's signing key at once.
+    /// </summary>
+    public string SigningMasterSecret { get; set; } = "";
+
     /// <summary>How old an identity attestation (face or password check by the channel) may be.</summary>
     public TimeSpan AttestationMaxAge { get; set; } = TimeSpan.FromMinutes(5);
 

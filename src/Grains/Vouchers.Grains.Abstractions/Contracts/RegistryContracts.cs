@@ -33,9 +33,25 @@ public enum PrincipalRole
     Institution = 2,
 }
 
+/// <summary>What a principal's secret is for.</summary>
+[GenerateSerializer, Alias("CredentialKind")]
+public enum CredentialKind
+{
+    /// <summary>Presented as "{KeyId}.{secret}" in X-Api-Key; only the SHA-256 of the secret is stored.</summary>
+    ApiKey = 0,
+
+    /// <summary>
+    /// A channel's request-signing key: the channel signs each request with HMAC-SHA256 under the secret, which is
+    /// derived from the deployment's signing master secret and the key id, so nothing secret is stored.
+    /// </summary>
+    SigningKey = 1,
+}
+
 /// <summary>
-/// An API key's owner. The key is "{KeyId}.{secret}"; only the SHA-256 of the secret (hex) is stored.
-/// Scope is the region prefix of an admin ("" for the ministry), or the channel or institution id.
+/// A credential's owner. Scope is the region prefix of an admin ("" for the ministry), or the channel or institution
+/// id. <see cref="SecretHash"/> is the SHA-256 (hex) of an API key's secret, empty for a signing key. A principal is
+/// written once and then only revoked; <see cref="IssuedBy"/> is the key id of the admin who issued it ("demo" for the
+/// seeded demo keys).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Principal")]
 public sealed record Principal(
@@ -43,4 +59,21 @@ public sealed record Principal(
     [property: Id(1)] PrincipalRole Role,
     [property: Id(2)] string Scope,
     [property: Id(3)] string DisplayName,
-    [property: Id(4)] string SecretHash);
+    [property: Id(4)] string SecretHash)
+{
+    [Id(5)] public CredentialKind Kind { get; init; }
+
+    [Id(6)] public string? IssuedBy { get; init; }
+
+    [Id(7)] public DateTimeOffset? IssuedAt { get; init; }
+
+    /// <summary>When the credential stops working by itself; null when it works until revoked.</summary>
+    [Id(8)] public DateTimeOffset? ExpiresAt { get; init; }
+
+    [Id(9)] public DateTimeOffset? RevokedAt { get; init; }
+
+    [Id(10)] public string? RevokedBy { get; init; }
+
+    /// <summary>Neither revoked nor expired at <paramref name="now"/>.</summary>
+    public bool IsActiveAt(DateTimeOffset now) => RevokedAt is null && (ExpiresAt is not { } expires || now < expires);
+}
