@@ -60,7 +60,7 @@ public sealed class BadInputTests(GatewayFactory gateway) : IClassFixture<Gatewa
             $$"""{"requestId": "{{VoucherApi.NewRequestId()}}", "batchId": "{{Demo.BatchId}}", "idNumber": "{{person.IdNumber}}", "name": "{{padding}}"}""");
 
         await VoucherApi.ProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
-        var wallet = await VoucherApi.ReadAsync<WalletResponse>(await channel.PostJsonAsync("/api/v1/channel/wallet", new WalletRequest(person.IdNumber)));
+        var wallet = await VoucherApi.ReadAsync<WalletResponse>(await channel.PostJsonAsync("/api/v1/channel/wallet", VoucherApi.Wallet(person)));
         Assert.Empty(wallet.Vouchers);
     }
 
@@ -101,7 +101,7 @@ public sealed class BadInputTests(GatewayFactory gateway) : IClassFixture<Gatewa
     {
         var idNumber = IdNumbers.WithCheckCharacter("440305" + "19990230" + "123");
 
-        var response = await channel.PostJsonAsync("/api/v1/channel/wallet", new WalletRequest(idNumber));
+        var response = await channel.PostJsonAsync("/api/v1/channel/wallet", new WalletRequest(idNumber, VoucherApi.FreshAttestation()));
 
         await VoucherApi.ValidationProblemAsync(response, "idNumber");
     }
@@ -115,7 +115,7 @@ public sealed class BadInputTests(GatewayFactory gateway) : IClassFixture<Gatewa
         var response = await channel.PostJsonAsync("/api/v1/channel/claims", body);
 
         await VoucherApi.ValidationProblemAsync(response, "attestation.verifiedAt");
-        var wallet = await VoucherApi.ReadAsync<WalletResponse>(await channel.PostJsonAsync("/api/v1/channel/wallet", new WalletRequest(person.IdNumber)));
+        var wallet = await VoucherApi.ReadAsync<WalletResponse>(await channel.PostJsonAsync("/api/v1/channel/wallet", VoucherApi.Wallet(person)));
         Assert.Empty(wallet.Vouchers);
     }
 
@@ -138,7 +138,7 @@ public sealed class BadInputTests(GatewayFactory gateway) : IClassFixture<Gatewa
         var response = await channel.PostJsonAsync("/api/v1/channel/claims", body);
 
         await VoucherApi.ValidationProblemAsync(response, "requestId");
-        var wallet = await VoucherApi.ReadAsync<WalletResponse>(await channel.PostJsonAsync("/api/v1/channel/wallet", new WalletRequest(person.IdNumber)));
+        var wallet = await VoucherApi.ReadAsync<WalletResponse>(await channel.PostJsonAsync("/api/v1/channel/wallet", VoucherApi.Wallet(person)));
         Assert.Empty(wallet.Vouchers);
     }
 
@@ -319,7 +319,7 @@ public sealed class BadInputTests(GatewayFactory gateway) : IClassFixture<Gatewa
         var response = await channel.PostAsync("/api/v1/channel/claims", content);
 
         await VoucherApi.ProblemAsync(response, HttpStatusCode.UnsupportedMediaType);
-        var wallet = await VoucherApi.ReadAsync<WalletResponse>(await channel.PostJsonAsync("/api/v1/channel/wallet", new WalletRequest(person.IdNumber)));
+        var wallet = await VoucherApi.ReadAsync<WalletResponse>(await channel.PostJsonAsync("/api/v1/channel/wallet", VoucherApi.Wallet(person)));
         Assert.Empty(wallet.Vouchers);
     }
 

@@ -55,7 +55,7 @@ public sealed class CheckInTests(GatewayFactory gateway) : IClassFixture<Gateway
     [Fact]
     public async Task SecondCheckInAnswersTheFirstAndIsCountedOnce()
     {
-        var (person, _) = await EnrolledPersonAsync();
+        var (person, _) = await EnrolledPersonAsync(enabledChannelIds: [Demo.NationalApp, Demo.BankApp]);
         var classId = NewClassId();
         var session = await PublishAsync(classId, Now.AddMinutes(-10), Now.AddHours(2));
         var (latitude, longitude) = North(50);
@@ -63,7 +63,7 @@ public sealed class CheckInTests(GatewayFactory gateway) : IClassFixture<Gateway
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         var firstCheckIn = await VoucherApi.ReadAsync<CheckInResponse>(first);
 
-        // Another channel, another position: still the same person and session.
+        // Another channel the batch enables, another position: still the same person and session.
         var (otherLatitude, otherLongitude) = North(200);
         var second = await gateway.ClientFor(Demo.ChannelBankApp).PostJsonAsync("/api/v1/channel/check-ins", CheckIn(person, session.Id, otherLatitude, otherLongitude));
 
@@ -121,7 +121,7 @@ public sealed class CheckInTests(GatewayFactory gateway) : IClassFixture<Gateway
     {
         var batch = await admin.CreateActiveBatchAsync(VoucherApi.NewBatch(quantity: 5) with { EligibleInstitutionIds = [Demo.SzSkillsSchool, Demo.GzTechCollege] });
         var claimedOnly = TestPerson.New();
-        await channel.ClaimAsync(claimedOnly, batch.Id);
+        var claimed = await channel.ClaimAsync(claimedOnly, batch.Id);
         var usedElsewhere = TestPerson.New();
         var elsewhere = await channel.ClaimAsync(usedElsewhere, batch.Id);
         Assert.Equal(HttpStatusCode.OK, (await college.PostAsync($"/api/v1/institution/vouchers/{elsewhere.Code}/use", null)).StatusCode);
@@ -137,9 +137,12 @@ public sealed class CheckInTests(GatewayFactory gateway) : IClassFixture<Gateway
             Assert.Equal("urn:vouchers:problem:not-enrolled", problem.GetProperty("type").GetString());
         }
 
-        // A voucher named in the body must be one of the person's own vouchers used here.
-        var named = await channel.PostJsonAsync("/api/v1/channel/check-ins", CheckIn(enrolled, session.Id, latitude, longitude) with { VoucherCode = elsewhere.Code });
-        Assert.Equal("urn:vouchers:problem:not-enrolled", (await VoucherApi.ProblemAsync(named, HttpStatusCode.UnprocessableEntity)).GetProperty("type").GetString());
+        // A voucher named in the body must be one of the person's own vouchers used here: the person's own voucher
+        // not used here is not enrolling; somebody else's is, for this person, no voucher at all.
+        var ownNotUsed = await channel.PostJsonAsync("/api/v1/channel/check-ins", CheckIn(claimedOnly, session.Id, latitude, longitude) with { VoucherCode = claimed.Code });
+        Assert.Equal("urn:vouchers:problem:not-enrolled", (await VoucherApi.ProblemAsync(ownNotUsed, HttpStatusCode.UnprocessableEntity)).GetProperty("type").GetString());
+        var someoneElses = await channel.PostJsonAsync("/api/v1/channel/check-ins", CheckIn(enrolled, session.Id, latitude, longitude) with { VoucherCode = elsewhere.Code });
+        Assert.Equal("urn:vouchers:problem:not-found", (await VoucherApi.ProblemAsync(someoneElses, HttpStatusCode.NotFound)).GetProperty("type").GetString());
         await AssertNoCheckInsAsync(session.Id);
     }
 
@@ -317,9 +320,9 @@ public sealed class CheckInTests(GatewayFactory gateway) : IClassFixture<Gateway
         await VoucherApi.ValidationProblemAsync(response, field);
     }
 
-    private async Task<(TestPerson Person, VoucherView Voucher)> EnrolledPersonAsync()
+    private async Task<(TestPerson Person, VoucherView Voucher)> EnrolledPersonAsync(string[]? enabledChannelIds = null)
     {
-        var batch = await admin.CreateActiveBatchAsync(VoucherApi.NewBatch(quantity: 1));
+        var batch = await admin.CreateActiveBatchAsync(VoucherApi.NewBatch(quantity: 1) with { EnabledChannelIds = enabledChannelIds ?? [Demo.NationalApp] });
         var person = TestPerson.New();
         var voucher = await channel.ClaimAsync(person, batch.Id);
         var used = await school.PostAsync($"/api/v1/institution/vouchers/{voucher.Code}/use", null);

@@ -170,7 +170,7 @@ public sealed partial class MalformedRequestSweepTests(GatewayFactory gateway) :
         new(Demo.ChannelNationalApp, "POST", "/api/v1/channel/wallet", true),
         new(Demo.ChannelNationalApp, "POST", "/api/v1/channel/vouchers/{code}/return", true),
         new(Demo.ChannelNationalApp, "POST", "/api/v1/channel/vouchers/{code}/use", true),
-        new(Demo.ChannelNationalApp, "GET", "/api/v1/channel/vouchers/{code}/qr", false),
+        new(Demo.ChannelNationalApp, "POST", "/api/v1/channel/vouchers/{code}/qr", true),
         new(Demo.InstitutionSzSkillsSchool, "POST", "/api/v1/institution/verifications", true),
         new(Demo.InstitutionSzSkillsSchool, "POST", "/api/v1/institution/vouchers/{code}/use", true),
         new(Demo.InstitutionSzSkillsSchool, "POST", "/api/v1/institution/subsidy-applications", true),

@@ -46,7 +46,7 @@ public sealed class OverloadTests(OneClaimAtATimeGatewayFactory gateway) : IClas
         var refusedPeople = people.Where((_, i) => responses[i].StatusCode == HttpStatusCode.ServiceUnavailable).Take(5);
         foreach (var person in refusedPeople)
         {
-            var wallet = await channel.PostAsJsonAsync("/api/v1/channel/wallet", new WalletRequest(person.IdNumber), VoucherApi.Json);
+            var wallet = await channel.PostAsJsonAsync("/api/v1/channel/wallet", VoucherApi.Wallet(person), VoucherApi.Json);
             var body = await wallet.Content.ReadFromJsonAsync<WalletResponse>(VoucherApi.Json);
             Assert.Empty(body!.Vouchers);
         }

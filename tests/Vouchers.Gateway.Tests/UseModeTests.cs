@@ -28,7 +28,7 @@ public sealed class UseModeTests(GatewayFactory gateway) : IClassFixture<Gateway
         var view = await VoucherApi.ReadAsync<VoucherView>(used);
         Assert.Equal((VoucherStatus.Used, school.Id, "electrician-101", "class-2026-03", UseMode.Offline),
             (view.Status, view.InstitutionId, view.CourseId, view.ClassId, view.UseMode));
-        var held = Assert.Single((await VoucherApi.ReadAsync<WalletResponse>(await channel.PostJsonAsync("/api/v1/channel/wallet", new WalletRequest(person.IdNumber)))).Vouchers);
+        var held = Assert.Single((await VoucherApi.ReadAsync<WalletResponse>(await channel.PostJsonAsync("/api/v1/channel/wallet", VoucherApi.Wallet(person)))).Vouchers);
         Assert.Equal(("electrician-101", "class-2026-03", UseMode.Offline), (held.CourseId, held.ClassId, held.UseMode));
         var record = Assert.Single(await school.Client.RecordsWhenAsync(1));
         Assert.Equal((RecordKind.Use, VerifyVerdict.Valid, UseMode.Offline, "electrician-101", "class-2026-03", school.KeyId),

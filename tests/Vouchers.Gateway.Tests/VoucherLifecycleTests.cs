@@ -62,7 +62,7 @@ public sealed class VoucherLifecycleTests(GatewayFactory gateway) : IClassFixtur
         Assert.Equal(voucher.Code, conflict.GetProperty("voucherCode").GetString());
 
         // The wallet lists it (the ID number travels in the body and comes back masked).
-        var wallet = await channel.PostJsonAsync("/api/v1/channel/wallet", new WalletRequest(person.IdNumber));
+        var wallet = await channel.PostJsonAsync("/api/v1/channel/wallet", VoucherApi.Wallet(person));
         Assert.Equal(HttpStatusCode.OK, wallet.StatusCode);
         var walletBody = await wallet.Content.ReadAsStringAsync();
         Assert.DoesNotContain(person.IdNumber, walletBody, StringComparison.OrdinalIgnoreCase);
@@ -70,7 +70,7 @@ public sealed class VoucherLifecycleTests(GatewayFactory gateway) : IClassFixtur
         Assert.Equal(voucher.Code, held.Code);
 
         // The QR code is a PNG.
-        var qr = await channel.GetAsync($"/api/v1/channel/vouchers/{voucher.Code}/qr");
+        var qr = await channel.PostQrAsync(person, voucher.Code);
         Assert.Equal(HttpStatusCode.OK, qr.StatusCode);
         Assert.Equal("image/png", qr.Content.Headers.ContentType?.MediaType);
         var png = await qr.Content.ReadAsByteArrayAsync();
@@ -152,7 +152,7 @@ public sealed class VoucherLifecycleTests(GatewayFactory gateway) : IClassFixtur
         var verdict = await institution.VerifyAsync(voucher.Code);
         Assert.False(verdict.Valid);
         Assert.Equal(VerifyVerdict.Returned, verdict.Verdict);
-        var wallet = await VoucherApi.ReadAsync<WalletResponse>(await channel.PostJsonAsync("/api/v1/channel/wallet", new WalletRequest(person.IdNumber)));
+        var wallet = await VoucherApi.ReadAsync<WalletResponse>(await channel.PostJsonAsync("/api/v1/channel/wallet", VoucherApi.Wallet(person)));
         Assert.Equal(VoucherStatus.Returned, Assert.Single(wallet.Vouchers, v => v.Code == voucher.Code).Status);
     }
 
@@ -190,7 +190,7 @@ public sealed class VoucherLifecycleTests(GatewayFactory gateway) : IClassFixtur
         var counters = (await admin.GetBatchAsync(batch.Id)).Counters;
         Assert.Equal(1, counters.Claimed);
         Assert.Equal(0, counters.Remaining);
-        var wallet = await VoucherApi.ReadAsync<WalletResponse>(await channel.PostJsonAsync("/api/v1/channel/wallet", new WalletRequest(latecomer.IdNumber)));
+        var wallet = await VoucherApi.ReadAsync<WalletResponse>(await channel.PostJsonAsync("/api/v1/channel/wallet", VoucherApi.Wallet(latecomer)));
         Assert.Empty(wallet.Vouchers);
         Assert.Equal(VerifyVerdict.Valid, (await institution.VerifyAsync(first.Code)).Verdict);
     }

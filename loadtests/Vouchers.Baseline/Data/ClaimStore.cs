@@ -25,7 +25,8 @@ public sealed class ClaimStore(NpgsqlDataSource db, BatchStore batches)
 
     /// <summary>
     /// The claim's outcome, or null when this channel sent the request id before for another person or batch
-    /// (request ids are unique per channel here, where the engine scopes them to the person's ledger).
+    /// (request ids are unique per channel here, where the engine scopes them to the person's claim of the batch).
+    /// A request id is the channel's own: another channel's request with the same id is another request.
     /// </summary>
     public async Task<ClaimResult?> ClaimAsync(ClaimRequest c, DateTimeOffset now)
     {
@@ -34,7 +35,7 @@ public sealed class ClaimStore(NpgsqlDataSource db, BatchStore batches)
         await using var connection = await db.OpenConnectionAsync();
 
         // One round trip reads this request's first result, the person's claim of the batch, and the batch.
-        (bool Found, ClaimResult? Result) existing;
+        Existing existing;
         string? definitionJson = null;
         string? status = null;
         var remaining = 0;
@@ -43,7 +44,7 @@ public sealed class ClaimStore(NpgsqlDataSource db, BatchStore batches)
             lookup.BatchCommands.Add(BatchCommand(ExistingSql, c.ChannelId, c.RequestId, c.BatchId, c.PersonKey));
             lookup.BatchCommands.Add(BatchCommand("SELECT definition::text, status, remaining FROM batches WHERE id = $1", c.BatchId));
             await using var reader = await lookup.ExecuteReaderAsync();
-            existing = Existing(await ReadRowsAsync(reader, now), c);
+            existing = Find(await ReadRowsAsync(reader, now), c);
             await reader.NextResultAsync();
             if (await reader.ReadAsync())
             {
@@ -53,9 +54,10 @@ public sealed class ClaimStore(NpgsqlDataSource db, BatchStore batches)
             }
         }
 
-        if (existing.Found)
+        if (existing.Request is not null)
         {
-            return existing.Result;
+            // The channel's own request again: it was told its answer already.
+            return existing.Replay;
         }
 
         var d = definitionJson is null ? null : batches.Definition(c.BatchId, definitionJson);
@@ -63,7 +65,13 @@ public sealed class ClaimStore(NpgsqlDataSource db, BatchStore batches)
         var terms = d is null ? null : new StockTerms(d, BatchStore.ParseStatus(status!));
         if (ClaimAdmission.Refusal(terms, c, onTargetedList: false, now) is { } refusal)
         {
+            // Judged before the person's claim is named, so a refused channel never learns the holder's code.
             return refusal;
+        }
+
+        if (existing.Live is { } live)
+        {
+            return new(ClaimOutcome.AlreadyClaimed, live.View);
         }
 
         if (remaining <= 0)
@@ -100,17 +108,35 @@ public sealed class ClaimStore(NpgsqlDataSource db, BatchStore batches)
             // (A clash of two random 80-bit codes would land here too, find nothing and surface as a 500.)
             await using var again = Command(connection, null, ExistingSql, c.ChannelId, c.RequestId, c.BatchId, c.PersonKey);
             await using var reader = await again.ExecuteReaderAsync();
-            var (found, result) = Existing(await ReadRowsAsync(reader, now), c);
-            return found ? result : throw new InvalidOperationException("A claim clashed with no visible claim.", e);
+            var winner = Find(await ReadRowsAsync(reader, now), c);
+            return winner.Request is not null ? winner.Replay
+                : winner.Live is { } held ? new(ClaimOutcome.AlreadyClaimed, held.View)
+                : throw new InvalidOperationException("A claim clashed with no visible claim.", e);
         }
     }
 
-    public async Task<IReadOnlyList<VoucherView>> WalletAsync(string personKey, DateTimeOffset now)
+    /// <summary>The person's vouchers of batches that enable the channel, newest first.</summary>
+    public async Task<IReadOnlyList<VoucherView>> WalletAsync(string personKey, string channelId, DateTimeOffset now)
     {
         await using var connection = await db.OpenConnectionAsync();
-        await using var command = Command(connection, null, "SELECT " + Columns + " FROM claims WHERE person_key = $1 ORDER BY claimed_at DESC", personKey);
-        await using var reader = await command.ExecuteReaderAsync();
-        return [.. (await ReadRowsAsync(reader, now)).Select(r => r.View)];
+        await using var wallet = new NpgsqlBatch(connection);
+        wallet.BatchCommands.Add(BatchCommand("SELECT " + Columns + " FROM claims WHERE person_key = $1 ORDER BY claimed_at DESC", personKey));
+        wallet.BatchCommands.Add(BatchCommand(
+            "SELECT id, definition::text FROM batches WHERE id IN (SELECT batch_id FROM claims WHERE person_key = $1)", personKey));
+        await using var reader = await wallet.ExecuteReaderAsync();
+        var rows = await ReadRowsAsync(reader, now);
+        await reader.NextResultAsync();
+        var enabling = new HashSet<string>(StringComparer.Ordinal);
+        while (await reader.ReadAsync())
+        {
+            var id = reader.GetString(0);
+            if (ChannelAccess.Enables(batches.Definition(id, reader.GetString(1)).EnabledChannelIds, channelId))
+            {
+                enabling.Add(id);
+            }
+        }
+
+        return [.. rows.Where(r => enabling.Contains(r.View.BatchId)).Select(r => r.View)];
     }
 
     public async Task<VerifyResult> VerifyAsync(string code, string institutionId, DateTimeOffset now)
@@ -134,21 +160,20 @@ public sealed class ClaimStore(NpgsqlDataSource db, BatchStore batches)
         _ => new(VerifyVerdict.Expired, row.View),
     };
 
-    /// <summary>
-    /// Found: the first result of this channel's request (null when that request claimed for someone else), else
-    /// the person's claim of the batch. Not found: neither exists, so the claim goes ahead.
-    /// </summary>
-    private static (bool Found, ClaimResult? Result) Existing(List<Row> rows, ClaimRequest c)
+    /// <summary>This channel's earlier request with this id, if any, and the person's live claim of the batch, if any.</summary>
+    private sealed record Existing(Row? Request, Row? Live, ClaimRequest Claim)
     {
-        if (rows.Find(r => r.View.ChannelId == c.ChannelId && r.RequestId == c.RequestId) is { } first)
-        {
-            return (true, first.View.BatchId == c.BatchId && first.PersonKey == c.PersonKey ? new(ClaimOutcome.Replayed, first.View) : null);
-        }
-
-        return rows.Find(r => r.View.BatchId == c.BatchId && r.PersonKey == c.PersonKey) is { } live
-            ? (true, new(ClaimOutcome.AlreadyClaimed, live.View))
-            : (false, null);
+        /// <summary>The first result of the channel's request: its claim, or null when that request claimed for someone else.</summary>
+        public ClaimResult? Replay =>
+            Request is { } first && first.View.BatchId == Claim.BatchId && first.PersonKey == Claim.PersonKey
+                ? new(ClaimOutcome.Replayed, first.View)
+                : null;
     }
+
+    private static Existing Find(List<Row> rows, ClaimRequest c) =>
+        new(rows.Find(r => r.View.ChannelId == c.ChannelId && r.RequestId == c.RequestId),
+            rows.Find(r => r.View.BatchId == c.BatchId && r.PersonKey == c.PersonKey),
+            c);
 
     private static async Task<List<Row>> ReadRowsAsync(NpgsqlDataReader reader, DateTimeOffset now)
     {

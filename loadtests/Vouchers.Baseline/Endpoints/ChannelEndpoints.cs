@@ -17,7 +17,7 @@ public static class ChannelEndpoints
     {
         var group = routes.MapGroup("/api/v1/channel").RequireAuthorization(nameof(PrincipalRole.Channel));
         group.MapPost("/claims", ClaimAsync).WithName("Claim").WithSummary("Claims a voucher of a batch for a person (idempotent per requestId).");
-        group.MapPost("/wallet", WalletAsync).WithName("Wallet").WithSummary("A person's vouchers with their current status.");
+        group.MapPost("/wallet", WalletAsync).WithName("Wallet").WithSummary("A person's vouchers of batches that enable the channel, with their current status.");
         return group;
     }
 
@@ -40,16 +40,15 @@ public static class ChannelEndpoints
     }
 
     private static async Task<Results<Ok<WalletResponse>, ValidationProblem>> WalletAsync(
-        WalletRequest body, ClaimStore claims, PersonInput person, TimeProvider time)
+        WalletRequest body, ClaimsPrincipal user, ClaimStore claims, PersonInput person, TimeProvider time)
     {
         var v = new Validation();
-        var id = person.IdNumber(body.IdNumber, v);
-        if (!v.IsValid)
+        if (person.Holder(body.IdNumber, body.Attestation, v) is not { } id)
         {
             return v.ToProblem();
         }
 
-        var vouchers = await claims.WalletAsync(person.Key(id!), time.GetUtcNow());
-        return TypedResults.Ok(new WalletResponse(id!.Masked, vouchers));
+        var vouchers = await claims.WalletAsync(person.Key(id), user.ScopeOf(), time.GetUtcNow());
+        return TypedResults.Ok(new WalletResponse(id.Masked, vouchers));
     }
 }

@@ -99,8 +99,13 @@ public sealed class VoucherApi : IDisposable
     public Task<ApiResponse> VerifyAsync(string code, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, "/api/v1/institution/verifications", Keys.Institution, new { code }, cancellationToken);
 
+    /// <summary>The person's wallet as the channel sees it; like a claim, it carries a fresh attestation of the person.</summary>
     public Task<ApiResponse> WalletAsync(Person person, CancellationToken cancellationToken) =>
-        SendAsync(HttpMethod.Post, "/api/v1/channel/wallet", Keys.Channel, new { idNumber = person.IdNumber }, cancellationToken);
+        SendAsync(HttpMethod.Post, "/api/v1/channel/wallet", Keys.Channel, new
+        {
+            idNumber = person.IdNumber,
+            attestation = new { method = "face", verifiedAt = DateTimeOffset.UtcNow },
+        }, cancellationToken);
 
     public Task<ApiResponse> UseAsync(string code, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, $"/api/v1/institution/vouchers/{code}/use", Keys.Institution, null, cancellationToken);

@@ -36,8 +36,6 @@ public static class ChannelCheckInEndpoints
             v.Add("requestId", "The request id has 1 to 64 printable characters without spaces.");
         }
 
-        var id = person.IdNumber(body.IdNumber, v);
-        person.Attestation(body.Attestation, v);
         if (!Identifiers.IsValidSlug(body.InstitutionId))
         {
             v.Add("institutionId", "The institution id is required.");
@@ -55,17 +53,32 @@ public static class ChannelCheckInEndpoints
         }
 
         var code = body.VoucherCode is null ? null : CodeInput.Parse(body.VoucherCode, v, "voucherCode");
-        if (!v.IsValid)
+        if (person.Holder(body.IdNumber, body.Attestation, v) is not { } id)
         {
             return v.ToProblem();
         }
 
         var institutionId = body.InstitutionId!;
-        var personKey = person.Key(id!);
-        var wallet = await grains.Grain<IPersonLedgerGrain>(personKey).GetWalletAsync();
+        var personKey = person.Key(id);
+        var channel = user.ScopeOf();
+
+        // The wallet as this channel may see it: vouchers of batches that do not enable the channel are not there.
+        var wallet = await grains.Grain<IPersonLedgerGrain>(personKey).GetWalletAsync(channel);
+        if (code is not null && !wallet.Any(held => held.Code == code))
+        {
+            return CodeInput.NotHeld();
+        }
+
         var request = new CheckInRequest(personKey, EnrolmentRules.Find(wallet, institutionId, code),
-            user.ScopeOf(), body.RequestId, body.Attestation!.Method!, body.Latitude!.Value, body.Longitude!.Value, body.AccuracyMeters);
+            channel, body.RequestId, body.Attestation!.Method!, body.Latitude!.Value, body.Longitude!.Value, body.AccuracyMeters);
         var result = await grains.Grain<IClassSessionGrain>(CheckInKeys.Session(institutionId, body.SessionId!)).CheckInAsync(request);
+        if (result.Outcome == CheckInOutcome.AlreadyCheckedIn && !wallet.Any(held => held.Code == result.CheckIn!.VoucherCode))
+        {
+            // The person checked in before with a voucher this channel may not see: the channel learns nothing of it
+            // and is answered as for a person not enrolled through it.
+            result = result with { Outcome = CheckInOutcome.NotEnrolled, CheckIn = null };
+        }
+
         return ToHttp(result, code is not null);
     }
 

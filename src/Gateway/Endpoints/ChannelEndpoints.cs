@@ -13,7 +13,12 @@ using Vouchers.Http.Results;
 
 namespace Vouchers.Gateway.Endpoints;
 
-/// <summary>What e-SSC channels do for the people they serve: find, claim, hold, return and (online) use vouchers.</summary>
+/// <summary>
+/// What e-SSC channels do for the people they serve: find, claim, hold, return and (online) use vouchers. After the
+/// claim a channel acts only for the holder, whom it checked in the same request (ID number and a fresh attestation),
+/// and only on vouchers of batches that enable it (<see cref="ChannelAccess"/>); any other voucher answers as one that
+/// does not exist.
+/// </summary>
 public static class ChannelEndpoints
 {
     public static RouteGroupBuilder MapChannelEndpoints(this IEndpointRouteBuilder routes)
@@ -33,8 +38,8 @@ public static class ChannelEndpoints
             .WithName("ReturnVoucher").WithSummary("Returns an unused voucher; its stock goes back to the batch.");
         group.MapPost("/vouchers/{code}/use", UseOnlineAsync)
             .WithName("UseVoucherOnline").WithSummary("Online training: deducts the person's voucher for an institution (the channel checked the person).");
-        group.MapGet("/vouchers/{code}/qr", QrAsync)
-            .WithName("VoucherQr").WithSummary("The voucher's code as a QR code (PNG) for a scan gun.")
+        group.MapPost("/vouchers/{code}/qr", QrAsync)
+            .WithName("VoucherQr").WithSummary("The person's voucher code as a QR code (PNG) for a scan gun (the ID number and attestation go in the body).")
             .Produces(StatusCodes.Status200OK, contentType: "image/png");
         return group;
     }
@@ -63,36 +68,34 @@ public static class ChannelEndpoints
         return ClaimResultMapping.ToHttp(result, response);
     }
 
-    private static async Task<Results<Ok<WalletResponse>, ValidationProblem>> WalletAsync(WalletRequest body, IGrainFactory grains, PersonInput person)
+    private static async Task<Results<Ok<WalletResponse>, ValidationProblem>> WalletAsync(
+        WalletRequest body, ClaimsPrincipal user, IGrainFactory grains, PersonInput person)
     {
         var v = new Validation();
-        var id = person.IdNumber(body.IdNumber, v);
-        if (!v.IsValid)
+        if (person.Holder(body.IdNumber, body.Attestation, v) is not { } id)
         {
             return v.ToProblem();
         }
 
-        var vouchers = await grains.Grain<IPersonLedgerGrain>(person.Key(id!)).GetWalletAsync();
-        return TypedResults.Ok(new WalletResponse(id!.Masked, vouchers));
+        var vouchers = await grains.Grain<IPersonLedgerGrain>(person.Key(id)).GetWalletAsync(user.ScopeOf());
+        return TypedResults.Ok(new WalletResponse(id.Masked, vouchers));
     }
 
     private static async Task<Results<Ok<VoucherView>, ValidationProblem, ProblemHttpResult>> ReturnAsync(
-        string code, ReturnRequest body, IGrainFactory grains, PersonInput person)
+        string code, ReturnRequest body, ClaimsPrincipal user, IGrainFactory grains, PersonInput person)
     {
         var v = new Validation();
         var normalized = CodeInput.Parse(code, v, "code");
-        var id = person.IdNumber(body.IdNumber, v);
-        person.Attestation(body.Attestation, v);
-        if (!v.IsValid)
+        if (person.Holder(body.IdNumber, body.Attestation, v) is not { } id)
         {
             return v.ToProblem();
         }
 
-        var result = await grains.Grain<IPersonLedgerGrain>(person.Key(id!)).ReturnAsync(normalized!);
+        var result = await grains.Grain<IPersonLedgerGrain>(person.Key(id)).ReturnAsync(normalized!, user.ScopeOf());
         return result.Status switch
         {
             VoucherCommandStatus.Done => TypedResults.Ok(result.Voucher!),
-            VoucherCommandStatus.NotFound => ProblemTypes.NotFoundProblem("A voucher with this code held by this person"),
+            VoucherCommandStatus.NotFound => CodeInput.NotHeld(),
             _ => CodeInput.Rejected(result),
         };
     }
@@ -107,15 +110,13 @@ public static class ChannelEndpoints
     {
         var v = new Validation();
         var normalized = CodeInput.Parse(code, v, "code");
-        var id = person.IdNumber(body.IdNumber, v);
-        person.Attestation(body.Attestation, v);
         if (!Identifiers.IsValidSlug(body.InstitutionId))
         {
             v.Add("institutionId", "The institution id is required.");
         }
 
         var (courseId, classId) = EnrolmentInput.Parse(body.CourseId, body.ClassId, v);
-        if (!v.IsValid)
+        if (person.Holder(body.IdNumber, body.Attestation, v) is not { } id)
         {
             return v.ToProblem();
         }
@@ -127,31 +128,57 @@ public static class ChannelEndpoints
 
         var channel = user.ScopeOf();
         var use = new VoucherUse(body.InstitutionId!, UseMode.Online, channel, null, courseId, classId);
-        var result = await grains.Grain<IPersonLedgerGrain>(person.Key(id!)).UseAsync(normalized!, use);
+        var result = await grains.Grain<IPersonLedgerGrain>(person.Key(id)).UseAsync(normalized!, channel, use);
         return result.Status switch
         {
             VoucherCommandStatus.Done => TypedResults.Ok(result.Voucher!),
-            VoucherCommandStatus.NotFound => ProblemTypes.NotFoundProblem("A voucher with this code held by this person"),
+            VoucherCommandStatus.NotFound => CodeInput.NotHeld(),
             _ => CodeInput.Rejected(result),
         };
     }
 
-    private static async Task<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>> QrAsync(string code, IGrainFactory grains)
+    /// <summary>
+    /// The QR code of a voucher the person holds, of a batch that enables the channel. Codes that name no such voucher
+    /// are counted per channel (<see cref="FailedLookupGuard"/>), so a channel cannot probe codes at speed even with
+    /// people's attestations.
+    /// </summary>
+    private static async Task<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>> QrAsync(
+        string code, QrRequest body, ClaimsPrincipal user, IGrainFactory grains, PersonInput person, FailedLookupGuard guard, HttpResponse response)
     {
         var v = new Validation();
         var normalized = CodeInput.Parse(code, v, "code");
-        if (!v.IsValid)
+        if (person.Holder(body.IdNumber, body.Attestation, v) is not { } id)
         {
             return v.ToProblem();
         }
 
-        if (await grains.Grain<IVoucherGrain>(normalized!).GetAsync() is null)
+        var channel = user.ScopeOf();
+        var guardKey = FailedLookupKey(channel);
+        if (guard.RefusedFor(guardKey) is { } wait)
         {
-            return ProblemTypes.NotFoundProblem("The voucher");
+            return TooManyFailedLookups(wait, response);
+        }
+
+        if (await grains.Grain<IVoucherGrain>(normalized!).GetForHolderAsync(new HolderAccess(person.Key(id), channel)) is null)
+        {
+            await guard.RecordFailureAsync(guardKey);
+            return CodeInput.NotHeld();
         }
 
         using var data = QRCodeGenerator.GenerateQrCode(normalized!, QRCodeGenerator.ECCLevel.M);
         var png = new PngByteQRCode(data).GetGraphic(8);
         return TypedResults.File(png, "image/png");
+    }
+
+    /// <summary>A channel's failed lookups are counted apart from any institution's, whatever their ids.</summary>
+    private static string FailedLookupKey(string channelId) => $"channel/{channelId}";
+
+    private static ProblemHttpResult TooManyFailedLookups(TimeSpan wait, HttpResponse response)
+    {
+        var seconds = (int)Math.Ceiling(wait.TotalSeconds);
+        response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return ProblemTypes.Problem(StatusCodes.Status429TooManyRequests, ProblemTypes.TooManyFailedLookups,
+            "Too many codes that name no voucher of the person were asked for; QR codes resume after Retry-After.",
+            $"Retry after {seconds} s.");
     }
 }

@@ -21,6 +21,12 @@ public static class CodeInput
         return code;
     }
 
+    /// <summary>
+    /// A channel's one answer for a voucher it may not act on: not this person's, of a batch that does not enable the
+    /// channel, or no voucher at all. The channel cannot tell them apart.
+    /// </summary>
+    public static ProblemHttpResult NotHeld() => ProblemTypes.NotFoundProblem("A voucher with this code held by this person");
+
     public static ProblemHttpResult Rejected(VoucherCommandResult result) =>
         ProblemTypes.Problem(StatusCodes.Status409Conflict, ProblemTypes.VoucherRejected,
             $"The voucher cannot take this step: {Describe(result.Verdict)}.", result.Detail,

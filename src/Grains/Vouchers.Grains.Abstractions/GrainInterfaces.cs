@@ -49,7 +49,10 @@ public interface IBatchCatalogGrain : IGrainWithStringKey
 {
     [Alias("Upsert")] Task UpsertAsync(BatchSummary summary);
 
-    [Alias("List")] Task<ImmutableArray<BatchSummary>> ListAsync();
+    [Alias("List"), ReadOnly] Task<ImmutableArray<BatchSummary>> ListAsync();
+
+    /// <summary>The lines of the named batches that exist (a channel's actions on vouchers check the batch enables it).</summary>
+    [Alias("Find"), ReadOnly] Task<ImmutableArray<BatchSummary>> FindAsync(ImmutableArray<string> batchIds);
 }
 
 /// <summary>
@@ -78,21 +81,23 @@ public interface IStockShardGrain : IGrainWithStringKey
 /// <summary>
 /// One person's ledger: their wallet, returns and targeted lists. Key: the keyed hash of the person's ID number,
 /// never the number. Claims go to the batch's stock shard; the claim store is the durable record the wallet reads.
+/// A channel acts here only for the person it has just checked, and sees and touches only vouchers of batches that
+/// enable it (<see cref="Claims.ChannelAccess"/>): any other voucher answers as one that does not exist.
 /// </summary>
 [Alias("IPersonLedgerGrain")]
 public interface IPersonLedgerGrain : IGrainWithStringKey
 {
-    /// <summary>The person's vouchers, newest first, with their current status.</summary>
-    [Alias("GetWallet")] Task<ImmutableArray<VoucherView>> GetWalletAsync();
+    /// <summary>The person's vouchers of batches that enable the channel, newest first, with their current status.</summary>
+    [Alias("GetWalletFor")] Task<ImmutableArray<VoucherView>> GetWalletAsync(string channelId);
 
-    /// <summary>Returns an unused voucher of this person; its stock goes back to the batch.</summary>
-    [Alias("Return")] Task<VoucherCommandResult> ReturnAsync(string code);
+    /// <summary>Returns an unused voucher of this person, of a batch enabling the channel; its stock goes back to the batch.</summary>
+    [Alias("ReturnFor")] Task<VoucherCommandResult> ReturnAsync(string code, string channelId);
 
     /// <summary>
     /// Uses (online) a voucher of this person at an institution, for the channel that checked the person; a code
-    /// that is not this person's answers not found.
+    /// that is not this person's, or of a batch that does not enable the channel, answers not found.
     /// </summary>
-    [Alias("Use")] Task<VoucherCommandResult> UseAsync(string code, VoucherUse use);
+    [Alias("UseFor")] Task<VoucherCommandResult> UseAsync(string code, string channelId, VoucherUse use);
 
     /// <summary>Puts the person on a batch's targeted list (定向发放).</summary>
     [Alias("AddTarget")] Task AddTargetAsync(string batchId);
@@ -109,18 +114,27 @@ public interface IVoucherGrain : IGrainWithStringKey
 {
     [Alias("Get")] Task<VoucherView?> GetAsync();
 
+    /// <summary>
+    /// The voucher as a channel may see it for a person: null, exactly as for a voucher that does not exist, unless it
+    /// is that person's and of a batch that enables the channel.
+    /// </summary>
+    [Alias("GetFor")] Task<VoucherView?> GetForHolderAsync(HolderAccess holder);
+
     /// <summary>Whether the voucher is valid for use at the institution, or why not. Changes nothing.</summary>
     [Alias("Verify")] Task<VerifyResult> VerifyAsync(string institutionId);
 
     /// <summary>
     /// Enrolls the holder at the institution: binds the voucher to it, once, with the mode, course and class. The use
     /// is in the institution's verification records before a successful answer returns; a refused one is recorded
-    /// too, without waiting. With <see cref="VoucherUse.HolderKey"/> a voucher of someone else answers not found.
+    /// too, without waiting. With <see cref="VoucherUse.Holder"/> (a channel's use for a person) a voucher of someone
+    /// else, or of a batch that does not enable the channel, answers not found and records nothing.
     /// </summary>
     [Alias("UseWith")] Task<VoucherCommandResult> UseAsync(VoucherUse use);
 
-    /// <summary>Returns the voucher if it belongs to the person and is unused.</summary>
-    [Alias("Return")] Task<VoucherCommandResult> ReturnAsync(string personKey);
+    /// <summary>
+    /// Returns the voucher if it is unused, the person's, and of a batch that enables the channel (else not found).
+    /// </summary>
+    [Alias("ReturnFor")] Task<VoucherCommandResult> ReturnAsync(HolderAccess holder);
 
     /// <summary>Puts the voucher into a subsidy application of the institution that used it.</summary>
     [Alias("ApplyForSubsidy")] Task<VoucherCommandResult> ApplyForSubsidyAsync(string institutionId, string applicationId);

@@ -53,11 +53,16 @@ public sealed record ClaimBody
     }
 }
 
-public sealed record WalletRequest(string? IdNumber);
+/// <summary>Body of POST /api/v1/channel/wallet: the person and the channel's fresh check of them.</summary>
+public sealed record WalletRequest(string? IdNumber, AttestationRequest? Attestation);
 
 public sealed record WalletResponse(string HolderIdNumber, IReadOnlyList<VoucherView> Vouchers);
 
+/// <summary>Body of POST /api/v1/channel/vouchers/{code}/return.</summary>
 public sealed record ReturnRequest(string? IdNumber, AttestationRequest? Attestation);
+
+/// <summary>Body of POST /api/v1/channel/vouchers/{code}/qr.</summary>
+public sealed record QrRequest(string? IdNumber, AttestationRequest? Attestation);
 
 /// <summary>A claimable batch as a channel lists it.</summary>
 public sealed record ClaimableBatch(

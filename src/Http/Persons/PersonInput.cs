@@ -28,6 +28,18 @@ public sealed class PersonInput(TimeProvider time, PersonKeys keys, IOptions<Vou
 
     public string Key(ResidentIdNumber id) => keys.For(id);
 
+    /// <summary>
+    /// The person a channel acts for after the claim (wallet, QR, return, online use, check-in): their ID number and
+    /// the channel's fresh check of that person in the same request. Each failure is added to
+    /// <paramref name="validation"/>, naming its field; null unless the validation holds no error at all.
+    /// </summary>
+    public ResidentIdNumber? Holder(string? idNumber, AttestationRequest? attestation, Validation validation)
+    {
+        var id = IdNumber(idNumber, validation);
+        Attestation(attestation, validation);
+        return validation.IsValid ? id : null;
+    }
+
     public string? Name(string? value, Validation validation)
     {
         var name = value?.Trim();

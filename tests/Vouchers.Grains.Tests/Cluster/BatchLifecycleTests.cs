@@ -68,7 +68,7 @@ public sealed class BatchLifecycleTests(ClusterFixture fixture)
 
         var whilePaused = await Grains.ClaimAsync(TestData.Claim(id, person));
         Assert.Equal(ClaimOutcome.BatchNotActive, whilePaused.Outcome);
-        Assert.Empty(await Grains.GetGrain<IPersonLedgerGrain>(person).GetWalletAsync());
+        Assert.Empty(await Grains.GetGrain<IPersonLedgerGrain>(person).GetWalletAsync(TestData.ChannelA));
 
         await batch.ActivateAsync();
         var afterwards = await Grains.ClaimAsync(TestData.Claim(id, person));

@@ -27,7 +27,7 @@ public sealed class ClaimTests(ClusterFixture fixture)
         Assert.Equal(ChinaTime.EndOfDay(ChinaTime.DayOf(Now).AddDays(30)), voucher.ExpiresAt);
         Assert.Equal((TestData.Subsidy, "electrician-basic", TestData.ChannelA), (voucher.SubsidyAmount, voucher.ProgramId, voucher.ChannelId));
         Assert.Equal(voucher, await Grains.VoucherAsync(voucher.Code));
-        Assert.Equal(voucher, Assert.Single(await Grains.GetGrain<IPersonLedgerGrain>(person).GetWalletAsync()));
+        Assert.Equal(voucher, Assert.Single(await Grains.GetGrain<IPersonLedgerGrain>(person).GetWalletAsync(TestData.ChannelA)));
         var counters = await Grains.CountersAsync(id);
         Assert.Equal((1, 9, TestData.Subsidy), (counters.Claimed, counters.Remaining, counters.FundsCommitted));
     }
@@ -46,7 +46,7 @@ public sealed class ClaimTests(ClusterFixture fixture)
         Assert.Equal(first, second.Voucher!.Code);
         Assert.Equal(ClaimOutcome.AlreadyClaimed, viaOtherChannel.Outcome);
         Assert.Equal(first, viaOtherChannel.Voucher!.Code);
-        Assert.Equal(first, Assert.Single(await Grains.GetGrain<IPersonLedgerGrain>(person).GetWalletAsync()).Code);
+        Assert.Equal(first, Assert.Single(await Grains.GetGrain<IPersonLedgerGrain>(person).GetWalletAsync(TestData.ChannelA)).Code);
         Assert.Equal(1, (await Grains.CountersAsync(id)).Claimed);
     }
 
@@ -65,7 +65,7 @@ public sealed class ClaimTests(ClusterFixture fixture)
         Assert.Equal(first, replay.Voucher!.Code);
         Assert.Equal(VoucherStatus.Claimed, replay.Voucher.Status);
         Assert.Equal(ClaimOutcome.AlreadyClaimed, sameIdOtherChannel.Outcome);
-        Assert.Single(await Grains.GetGrain<IPersonLedgerGrain>(person).GetWalletAsync());
+        Assert.Single(await Grains.GetGrain<IPersonLedgerGrain>(person).GetWalletAsync(TestData.ChannelA));
         var counters = await Grains.CountersAsync(id);
         Assert.Equal((1, 9), (counters.Claimed, counters.Remaining));
     }
@@ -81,14 +81,14 @@ public sealed class ClaimTests(ClusterFixture fixture)
         var refused = await Grains.ClaimAsync(TestData.Claim(id, person));
         Assert.Equal(ClaimOutcome.NotEligible, refused.Outcome);
         Assert.Null(refused.Voucher);
-        Assert.Empty(await ledger.GetWalletAsync());
+        Assert.Empty(await ledger.GetWalletAsync(TestData.ChannelA));
         Assert.Equal(0, (await Grains.CountersAsync(id)).Claimed);
 
         await ledger.AddTargetAsync(id);
         var accepted = await Grains.ClaimAsync(TestData.Claim(id, person));
 
         Assert.Equal(ClaimOutcome.Claimed, accepted.Outcome);
-        Assert.Equal(accepted.Voucher!.Code, Assert.Single(await ledger.GetWalletAsync()).Code);
+        Assert.Equal(accepted.Voucher!.Code, Assert.Single(await ledger.GetWalletAsync(TestData.ChannelA)).Code);
         Assert.Equal(1, (await Grains.CountersAsync(id)).Claimed);
     }
 
@@ -115,7 +115,7 @@ public sealed class ClaimTests(ClusterFixture fixture)
 
         var refused = await Grains.ClaimAsync(TestData.Claim(id, person, commitment: false));
         Assert.Equal(ClaimOutcome.CommitmentRequired, refused.Outcome);
-        Assert.Empty(await Grains.GetGrain<IPersonLedgerGrain>(person).GetWalletAsync());
+        Assert.Empty(await Grains.GetGrain<IPersonLedgerGrain>(person).GetWalletAsync(TestData.ChannelA));
         Assert.Equal(0, (await Grains.CountersAsync(id)).Claimed);
 
         var accepted = await Grains.ClaimAsync(TestData.Claim(id, person, commitment: true));
@@ -135,7 +135,7 @@ public sealed class ClaimTests(ClusterFixture fixture)
 
         Assert.Equal(ClaimOutcome.OutsideClaimWindow, early.Outcome);
         Assert.Equal(ClaimOutcome.OutsideClaimWindow, late.Outcome);
-        Assert.Empty(await Grains.GetGrain<IPersonLedgerGrain>(person).GetWalletAsync());
+        Assert.Empty(await Grains.GetGrain<IPersonLedgerGrain>(person).GetWalletAsync(TestData.ChannelA));
         Assert.Equal(0, (await Grains.CountersAsync(notYet)).Claimed);
         Assert.Equal(0, (await Grains.CountersAsync(over)).Claimed);
     }
@@ -153,6 +153,48 @@ public sealed class ClaimTests(ClusterFixture fixture)
         var accepted = await Grains.ClaimAsync(TestData.Claim(id, person, channelId: TestData.ChannelA));
         Assert.Equal(ClaimOutcome.Claimed, accepted.Outcome);
         Assert.Equal(TestData.ChannelA, accepted.Voucher!.ChannelId);
+    }
+
+    [Fact]
+    public async Task AChannelTheBatchDoesNotEnableIsRefusedBeforeTheHoldersVoucherIsNamed()
+    {
+        var id = await Grains.CreateBatchAsync(TestData.Batch(Now) with { EnabledChannelIds = [TestData.ChannelA] });
+        var person = TestData.NewPersonKey();
+        var first = TestData.Claim(id, person, channelId: TestData.ChannelA);
+        var code = await Grains.ClaimCodeAsync(first);
+
+        var newRequest = await Grains.ClaimAsync(TestData.Claim(id, person, channelId: TestData.ChannelB));
+        var sameRequestId = await Grains.ClaimAsync(first with { ChannelId = TestData.ChannelB });
+
+        Assert.Equal((ClaimOutcome.ChannelNotEnabled, null), (newRequest.Outcome, newRequest.Voucher));
+        Assert.Equal((ClaimOutcome.ChannelNotEnabled, null), (sameRequestId.Outcome, sameRequestId.Voucher));
+        Assert.Equal(code, Assert.Single(await Grains.GetGrain<IPersonLedgerGrain>(person).GetWalletAsync(TestData.ChannelA)).Code);
+        Assert.Equal(1, (await Grains.CountersAsync(id)).Claimed);
+    }
+
+    [Fact]
+    public async Task APausedBatchOrAnIneligiblePersonIsRefusedBeforeTheVoucherIsNamedButTheChannelsOwnReplayStands()
+    {
+        var id = await Grains.CreateBatchAsync(TestData.Batch(Now));
+        var person = TestData.NewPersonKey();
+        var first = TestData.Claim(id, person);
+        var code = await Grains.ClaimCodeAsync(first);
+
+        var withoutCommitment = await Grains.ClaimAsync(TestData.Claim(id, person, commitment: false));
+        Assert.Equal(BatchCommandStatus.Done, (await Grains.GetGrain<IBatchGrain>(id).UpdateAsync(TestData.Batch(Now) with
+        {
+            Eligibility = new EligibilityRules { MaxAge = 20 },
+        })).Status);
+        var tooOld = await Grains.ClaimAsync(TestData.Claim(id, person));
+        Assert.Equal(BatchCommandStatus.Done, (await Grains.GetGrain<IBatchGrain>(id).PauseAsync()).Status);
+        var paused = await Grains.ClaimAsync(TestData.Claim(id, person));
+        var replay = await Grains.ClaimAsync(first);
+
+        Assert.Equal((ClaimOutcome.AlreadyClaimed, code), (withoutCommitment.Outcome, withoutCommitment.Voucher?.Code));
+        Assert.Equal((ClaimOutcome.NotEligible, null), (tooOld.Outcome, tooOld.Voucher));
+        Assert.Equal((ClaimOutcome.BatchNotActive, null), (paused.Outcome, paused.Voucher));
+        Assert.Equal((ClaimOutcome.Replayed, code), (replay.Outcome, replay.Voucher?.Code));
+        Assert.Equal(1, (await Grains.CountersAsync(id)).Claimed);
     }
 
     [Fact]
@@ -182,6 +224,6 @@ public sealed class ClaimTests(ClusterFixture fixture)
         var result = await Grains.ClaimAsync(TestData.Claim(TestData.NewBatchId(), person));
 
         Assert.Equal(ClaimOutcome.BatchNotFound, result.Outcome);
-        Assert.Empty(await Grains.GetGrain<IPersonLedgerGrain>(person).GetWalletAsync());
+        Assert.Empty(await Grains.GetGrain<IPersonLedgerGrain>(person).GetWalletAsync(TestData.ChannelA));
     }
 }

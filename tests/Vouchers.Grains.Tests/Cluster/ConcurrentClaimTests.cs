@@ -54,7 +54,7 @@ public sealed class ConcurrentClaimTests(ClusterFixture fixture)
             Assert.Equal((VoucherStatus.Claimed, batchId), (v.Status, v.BatchId));
         });
 
-        var wallets = await Task.WhenAll(people.Select(p => Grains.GetGrain<IPersonLedgerGrain>(p).GetWalletAsync()));
+        var wallets = await Task.WhenAll(people.Select(p => Grains.GetGrain<IPersonLedgerGrain>(p).GetWalletAsync(TestData.ChannelA)));
         Assert.Equal(Quantity, wallets.Count(w => w.Length == 1));
         Assert.Equal(People - Quantity, wallets.Count(w => w.IsEmpty));
 

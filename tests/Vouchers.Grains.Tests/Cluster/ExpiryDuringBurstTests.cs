@@ -45,7 +45,7 @@ public sealed class ExpiryDuringBurstTests(ClusterFixture fixture)
         var returnedEarly = Enumerable.Range(UsedBeforeExpiry, ReturnedBeforeExpiry).ToArray();
         var early = await AllAtOnceAsync(
             usedEarly.Select(i => (Func<Task<VoucherCommandResult>>)(() => Grains.GetGrain<IVoucherGrain>(firstCodes[i]).UseAsync(TestData.InstitutionA)))
-                .Concat(returnedEarly.Select(i => (Func<Task<VoucherCommandResult>>)(() => Grains.GetGrain<IPersonLedgerGrain>(firstPeople[i]).ReturnAsync(firstCodes[i])))));
+                .Concat(returnedEarly.Select(i => (Func<Task<VoucherCommandResult>>)(() => Grains.GetGrain<IPersonLedgerGrain>(firstPeople[i]).ReturnAsync(firstCodes[i], TestData.ChannelA)))));
         Assert.All(early, r => Assert.Equal(VoucherCommandStatus.Done, r.Status));
         var beforeExpiry = await Grains.CountersAsync(batchId);
         Assert.Equal((FirstWave - ReturnedBeforeExpiry, UsedBeforeExpiry, ReturnedBeforeExpiry, 0), (beforeExpiry.Claimed, beforeExpiry.Used, beforeExpiry.Returned, beforeExpiry.Expired));
@@ -80,7 +80,7 @@ public sealed class ExpiryDuringBurstTests(ClusterFixture fixture)
             Assert.True(result.Voucher.ExpiresAt > Now, "a fresh voucher is valid");
             if (n % 6 == 0)
             {
-                Assert.Equal(VoucherCommandStatus.Done, (await Grains.GetGrain<IPersonLedgerGrain>(person).ReturnAsync(code)).Status);
+                Assert.Equal(VoucherCommandStatus.Done, (await Grains.GetGrain<IPersonLedgerGrain>(person).ReturnAsync(code, TestData.ChannelA)).Status);
                 returnedLate.Add(code);
             }
             else if (n % 6 == 1)
@@ -95,7 +95,7 @@ public sealed class ExpiryDuringBurstTests(ClusterFixture fixture)
         second.AddRange(returnedEarly.Select(i => (Func<Task>)(() => ClaimAsync(firstPeople[i], n: 5 /* keeps it */))));
         second.AddRange(expiredReturns.Select(i => (Func<Task>)(async () =>
         {
-            var refused = await Grains.GetGrain<IPersonLedgerGrain>(firstPeople[i]).ReturnAsync(firstCodes[i]);
+            var refused = await Grains.GetGrain<IPersonLedgerGrain>(firstPeople[i]).ReturnAsync(firstCodes[i], TestData.ChannelA);
             Assert.Equal((VoucherCommandStatus.Rejected, VerifyVerdict.Expired), (refused.Status, refused.Verdict));
         })));
         second.AddRange(expiredUses.Select(i => (Func<Task>)(async () =>

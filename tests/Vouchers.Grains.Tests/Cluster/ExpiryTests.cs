@@ -65,15 +65,15 @@ public sealed class ExpiryTests(ClusterFixture fixture)
         var afterUse = await Grains.VoucherAsync(unusedCode);
         Assert.Equal((VoucherStatus.Expired, null, null), (afterUse.Status, afterUse.InstitutionId, afterUse.UsedAt));
 
-        var returned = await Grains.GetGrain<IPersonLedgerGrain>(holders[2]).ReturnAsync(returnedCode);
+        var returned = await Grains.GetGrain<IPersonLedgerGrain>(holders[2]).ReturnAsync(returnedCode, TestData.ChannelA);
         Assert.Equal((VoucherCommandStatus.Rejected, VerifyVerdict.Expired), (returned.Status, returned.Verdict));
-        var wallet = await Grains.GetGrain<IPersonLedgerGrain>(holders[2]).GetWalletAsync();
+        var wallet = await Grains.GetGrain<IPersonLedgerGrain>(holders[2]).GetWalletAsync(TestData.ChannelA);
         Assert.Equal((returnedCode, VoucherStatus.Expired), (Assert.Single(wallet).Code, wallet[0].Status));
-        Assert.Equal(VoucherStatus.Expired, Assert.Single(await Grains.GetGrain<IPersonLedgerGrain>(holders[1]).GetWalletAsync()).Status);
+        Assert.Equal(VoucherStatus.Expired, Assert.Single(await Grains.GetGrain<IPersonLedgerGrain>(holders[1]).GetWalletAsync(TestData.ChannelA)).Status);
 
         var used = Grains.GetGrain<IVoucherGrain>(usedCode);
         Assert.Equal(VerifyVerdict.AlreadyUsed, (await used.VerifyAsync(TestData.InstitutionA)).Verdict);
-        Assert.Equal(VoucherStatus.Used, Assert.Single(await Grains.GetGrain<IPersonLedgerGrain>(holders[0]).GetWalletAsync()).Status);
+        Assert.Equal(VoucherStatus.Used, Assert.Single(await Grains.GetGrain<IPersonLedgerGrain>(holders[0]).GetWalletAsync(TestData.ChannelA)).Status);
 
         var counters = await Grains.CountersAsync(batchId);
         Assert.Equal(new BatchCounters(Quantity: 5, Claimed: 3, Used: 1, Redeemed: 0, Returned: 0, Expired: 2, Remaining: 2,
@@ -152,7 +152,7 @@ public sealed class ExpiryTests(ClusterFixture fixture)
         var late = await Grains.ClaimAsync(TestData.Claim(batchId, person));
 
         Assert.Equal(ClaimOutcome.OutsideClaimWindow, late.Outcome);
-        Assert.Empty(await Grains.GetGrain<IPersonLedgerGrain>(person).GetWalletAsync());
+        Assert.Empty(await Grains.GetGrain<IPersonLedgerGrain>(person).GetWalletAsync(TestData.ChannelA));
         Assert.Equal(1, (await Grains.CountersAsync(batchId)).Claimed);
     }
 }

@@ -70,7 +70,7 @@ public sealed class VerificationRecordTests(ClusterFixture fixture)
         var code = await ClaimAsync(person);
 
         var used = await Grains.GetGrain<IPersonLedgerGrain>(person)
-            .UseAsync(code, new VoucherUse(TestData.InstitutionB, UseMode.Online, TestData.ChannelA, null, "welding-online"));
+            .UseAsync(code, TestData.ChannelA, new VoucherUse(TestData.InstitutionB, UseMode.Online, TestData.ChannelA, null, "welding-online"));
 
         Assert.Equal(VoucherCommandStatus.Done, used.Status);
         Assert.Equal((VoucherStatus.Used, TestData.InstitutionB, UseMode.Online, "welding-online"),
@@ -86,8 +86,8 @@ public sealed class VerificationRecordTests(ClusterFixture fixture)
         var code = await ClaimAsync(holder);
         var online = new VoucherUse(TestData.InstitutionA, UseMode.Online, TestData.ChannelA);
 
-        var stranger = await Grains.GetGrain<IPersonLedgerGrain>(TestData.NewPersonKey()).UseAsync(code, online);
-        var unknown = await Grains.GetGrain<IPersonLedgerGrain>(holder).UseAsync(VoucherCode.New(), online);
+        var stranger = await Grains.GetGrain<IPersonLedgerGrain>(TestData.NewPersonKey()).UseAsync(code, TestData.ChannelA, online);
+        var unknown = await Grains.GetGrain<IPersonLedgerGrain>(holder).UseAsync(VoucherCode.New(), TestData.ChannelA, online);
 
         Assert.Equal(VoucherCommandStatus.NotFound, stranger.Status);
         Assert.Null(stranger.Voucher);
@@ -95,7 +95,7 @@ public sealed class VerificationRecordTests(ClusterFixture fixture)
         Assert.Equal(VoucherStatus.Claimed, (await Grains.VoucherAsync(code)).Status);
         // The holder's own use is stored before it is answered, and the voucher's records go through one queue in
         // order, so a record of the stranger's attempt would be there by now.
-        Assert.Equal(VoucherCommandStatus.Done, (await Grains.GetGrain<IPersonLedgerGrain>(holder).UseAsync(code, online)).Status);
+        Assert.Equal(VoucherCommandStatus.Done, (await Grains.GetGrain<IPersonLedgerGrain>(holder).UseAsync(code, TestData.ChannelA, online)).Status);
         Assert.Single(await RecordsOfAsync(code));
     }
 

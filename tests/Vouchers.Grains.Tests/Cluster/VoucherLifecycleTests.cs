@@ -58,7 +58,7 @@ public sealed class VoucherLifecycleTests(ClusterFixture fixture)
         Assert.Equal(new BatchCounters(Quantity: 10, Claimed: 1, Used: 1, Redeemed: 1, Returned: 0, Expired: 0, Remaining: 9,
             FundsCommitted: TestData.Subsidy, FundsDisbursed: TestData.Subsidy), counters);
         Assert.Equal(applicationId, Assert.Single(await Grains.GetGrain<IBatchApplicationsGrain>(batchId).ListAsync()));
-        Assert.Equal(VoucherStatus.Redeemed, Assert.Single(await Grains.GetGrain<IPersonLedgerGrain>(person).GetWalletAsync()).Status);
+        Assert.Equal(VoucherStatus.Redeemed, Assert.Single(await Grains.GetGrain<IPersonLedgerGrain>(person).GetWalletAsync(TestData.ChannelA)).Status);
     }
 
     [Fact]
@@ -73,14 +73,14 @@ public sealed class VoucherLifecycleTests(ClusterFixture fixture)
         await application.SubmitAsync(TestData.InstitutionA, batchId, "4403", [code]);
         var batch = Grains.GetGrain<IBatchGrain>(batchId);
         var ledger = Grains.GetGrain<IPersonLedgerGrain>(person);
-        var before = (await batch.GetAsync(), await voucher.GetAsync(), await application.GetAsync(), await ledger.GetWalletAsync());
+        var before = (await batch.GetAsync(), await voucher.GetAsync(), await application.GetAsync(), await ledger.GetWalletAsync(TestData.ChannelA));
 
         foreach (var grain in new IAddressable[] { batch, voucher, application, ledger })
         {
             await fixture.Cluster.DeactivateAsync(grain);
         }
 
-        var after = (await batch.GetAsync(), await voucher.GetAsync(), await application.GetAsync(), await ledger.GetWalletAsync());
+        var after = (await batch.GetAsync(), await voucher.GetAsync(), await application.GetAsync(), await ledger.GetWalletAsync(TestData.ChannelA));
         Assert.NotNull(after.Item1);
         Assert.NotNull(after.Item3);
         Structural.Equal(before, after);
@@ -129,7 +129,7 @@ public sealed class VoucherLifecycleTests(ClusterFixture fixture)
         var code = await Grains.ClaimCodeAsync(TestData.Claim(batchId, person));
         Assert.Equal(9, (await Grains.CountersAsync(batchId)).Remaining);
 
-        var returned = await ledger.ReturnAsync(code);
+        var returned = await ledger.ReturnAsync(code, TestData.ChannelA);
 
         Assert.Equal(VoucherCommandStatus.Done, returned.Status);
         Assert.Equal(VoucherStatus.Returned, returned.Voucher!.Status);
@@ -141,14 +141,14 @@ public sealed class VoucherLifecycleTests(ClusterFixture fixture)
         Assert.Equal((0, 1, 10, 0m), (counters.Claimed, counters.Returned, counters.Remaining, counters.FundsCommitted));
 
         // A retried return answers as the first did and gives back nothing more.
-        var retried = await ledger.ReturnAsync(code);
+        var retried = await ledger.ReturnAsync(code, TestData.ChannelA);
         Assert.Equal((VoucherCommandStatus.Done, VerifyVerdict.Returned), (retried.Status, retried.Verdict));
         Assert.Equal(1, (await Grains.CountersAsync(batchId)).Returned);
 
         var second = await Grains.ClaimCodeAsync(TestData.Claim(batchId, person));
 
         Assert.NotEqual(code, second);
-        var wallet = await ledger.GetWalletAsync();
+        var wallet = await ledger.GetWalletAsync(TestData.ChannelA);
         Assert.Equal(2, wallet.Length);
         Assert.Equal(VoucherStatus.Returned, Assert.Single(wallet, v => v.Code == code).Status);
         Assert.Equal(VoucherStatus.Claimed, Assert.Single(wallet, v => v.Code == second).Status);
@@ -164,7 +164,7 @@ public sealed class VoucherLifecycleTests(ClusterFixture fixture)
         var code = await Grains.ClaimCodeAsync(TestData.Claim(batchId, person));
         await Grains.GetGrain<IVoucherGrain>(code).UseAsync(TestData.InstitutionA);
 
-        var returned = await Grains.GetGrain<IPersonLedgerGrain>(person).ReturnAsync(code);
+        var returned = await Grains.GetGrain<IPersonLedgerGrain>(person).ReturnAsync(code, TestData.ChannelA);
 
         Assert.Equal((VoucherCommandStatus.Rejected, VerifyVerdict.AlreadyUsed), (returned.Status, returned.Verdict));
         Assert.Equal(VoucherStatus.Used, (await Grains.VoucherAsync(code)).Status);
@@ -178,8 +178,8 @@ public sealed class VoucherLifecycleTests(ClusterFixture fixture)
         var batchId = await Grains.CreateBatchAsync(TestData.Batch(Now));
         var code = await Grains.ClaimCodeAsync(TestData.Claim(batchId, TestData.NewPersonKey()));
 
-        var byLedger = await Grains.GetGrain<IPersonLedgerGrain>(TestData.NewPersonKey()).ReturnAsync(code);
-        var byVoucher = await Grains.GetGrain<IVoucherGrain>(code).ReturnAsync(TestData.NewPersonKey());
+        var byLedger = await Grains.GetGrain<IPersonLedgerGrain>(TestData.NewPersonKey()).ReturnAsync(code, TestData.ChannelA);
+        var byVoucher = await Grains.GetGrain<IVoucherGrain>(code).ReturnAsync(new HolderAccess(TestData.NewPersonKey(), TestData.ChannelA));
 
         Assert.Equal(VoucherCommandStatus.NotFound, byLedger.Status);
         Assert.Equal(VoucherCommandStatus.NotFound, byVoucher.Status);

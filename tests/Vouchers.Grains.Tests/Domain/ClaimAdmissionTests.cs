@@ -63,6 +63,19 @@ public sealed class ClaimAdmissionTests
     }
 
     [Fact]
+    public void TheActionsAfterTheClaimFollowTheSameChannelRuleAndNoBatchEnablesNoChannel()
+    {
+        static BatchSummary Summary(ImmutableArray<string> channels) =>
+            new("b-1", "title", "electrician-basic", "4403", BatchStatus.Closed, Now, Now.AddDays(1), channels);
+
+        Assert.True(ChannelAccess.Enables(Summary([TestData.ChannelA]), TestData.ChannelA));
+        Assert.False(ChannelAccess.Enables(Summary([TestData.ChannelA]), TestData.ChannelB));
+        Assert.True(ChannelAccess.Enables(Summary([]), TestData.ChannelB));
+        Assert.True(ChannelAccess.Enables(Summary(default), TestData.ChannelB));
+        Assert.False(ChannelAccess.Enables(null, TestData.ChannelA));
+    }
+
+    [Fact]
     public void ABatchRequiringTheCommitmentRefusesAClaimWithoutIt()
     {
         var terms = Active(Open with { RequiresCommitment = true });

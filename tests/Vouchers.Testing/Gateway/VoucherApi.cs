@@ -117,8 +117,16 @@ public static class VoucherApi
         await ReadAsync<VoucherView>(
             await channel.PostJsonAsync($"/api/v1/channel/vouchers/{code}/return", new ReturnRequest(person.IdNumber, FreshAttestation())), HttpStatusCode.OK);
 
+    /// <summary>The body of a wallet read: the person and a fresh attestation of them.</summary>
+    public static WalletRequest Wallet(TestPerson person) => new(person.IdNumber, FreshAttestation());
+
+    /// <summary>Reads the person's wallet as the channel sees it (vouchers of batches that enable the channel).</summary>
     public static async Task<WalletResponse> WalletAsync(this HttpClient channel, TestPerson person) =>
-        await ReadAsync<WalletResponse>(await channel.PostJsonAsync("/api/v1/channel/wallet", new WalletRequest(person.IdNumber)), HttpStatusCode.OK);
+        await ReadAsync<WalletResponse>(await channel.PostJsonAsync("/api/v1/channel/wallet", Wallet(person)), HttpStatusCode.OK);
+
+    /// <summary>Asks for the QR code of <paramref name="code"/> for <paramref name="person"/> and returns the answer, whatever it is.</summary>
+    public static Task<HttpResponseMessage> PostQrAsync(this HttpClient channel, TestPerson person, string code) =>
+        channel.PostJsonAsync($"/api/v1/channel/vouchers/{code}/qr", new QrRequest(person.IdNumber, FreshAttestation()));
 
     public static async Task<VerifyResponse> VerifyAsync(this HttpClient institution, string code) =>
         await ReadAsync<VerifyResponse>(await institution.PostJsonAsync("/api/v1/institution/verifications", new VerifyRequest(code)), HttpStatusCode.OK);

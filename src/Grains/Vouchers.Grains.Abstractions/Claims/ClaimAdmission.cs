@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Vouchers.Contracts;
 using Vouchers.Domain;
 
@@ -10,9 +9,11 @@ namespace Vouchers.Claims;
 /// plain-PostgreSQL baseline applies it too, so the three never disagree.
 /// </summary>
 /// <remarks>
-/// The checks run in a fixed order — status, claim window, channel, commitment, eligibility — so a claim refused
-/// for several reasons always gets the same answer. Whether the person holds a live claim already, and whether
-/// stock is left, are not terms of the batch: the stock shard answers those.
+/// The checks run in a fixed order — status, claim window, channel (<see cref="ChannelAccess"/>), commitment,
+/// eligibility — so a claim refused for several reasons always gets the same answer. Whether the person holds a live
+/// claim already, and whether stock is left, are not terms of the batch: the stock shard answers those, and only
+/// after these checks admit the claim, so a refused caller never learns the code of a voucher the person holds
+/// (only the same channel's replay of the request that made the claim is answered before them).
 /// </remarks>
 public static class ClaimAdmission
 {
@@ -39,7 +40,7 @@ public static class ClaimAdmission
             return new(ClaimOutcome.OutsideClaimWindow, Detail: $"Claims are accepted from {batch.ClaimOpensAt:O} until {batch.ClaimClosesAt:O}.");
         }
 
-        if (!Enables(batch.EnabledChannelIds, request.ChannelId))
+        if (!ChannelAccess.Enables(batch.EnabledChannelIds, request.ChannelId))
         {
             return new(ClaimOutcome.ChannelNotEnabled);
         }
@@ -64,14 +65,10 @@ public static class ClaimAdmission
         ArgumentNullException.ThrowIfNull(batch);
         return batch.Status == BatchStatus.Active
             && IsInClaimWindow(batch.ClaimOpensAt, batch.ClaimClosesAt, now)
-            && Enables(batch.EnabledChannelIds, channelId);
+            && ChannelAccess.Enables(batch, channelId);
     }
 
     /// <summary>The window opens at its first instant and closes at its last (exclusive).</summary>
     private static bool IsInClaimWindow(DateTimeOffset opensAt, DateTimeOffset closesAt, DateTimeOffset now) =>
         opensAt <= now && now < closesAt;
-
-    /// <summary>An empty list of channels enables every channel.</summary>
-    private static bool Enables(ImmutableArray<string> enabledChannelIds, string channelId) =>
-        enabledChannelIds.IsDefaultOrEmpty || enabledChannelIds.Contains(channelId);
 }

@@ -47,7 +47,10 @@ public sealed record VoucherView(
 /// <param name="DeviceId">The scan gun or terminal, when named.</param>
 /// <param name="CourseId">The course the holder enrols in, when given.</param>
 /// <param name="ClassId">The class the holder enrols in, when given.</param>
-/// <param name="HolderKey">When set, the voucher must be this person's (by person key), else it answers not found.</param>
+/// <param name="Holder">
+/// Set for a channel's (online) use on behalf of a person: the voucher must be that person's and of a batch that
+/// enables that channel, else it answers not found (and records nothing).
+/// </param>
 [GenerateSerializer, Immutable, Alias("VoucherUse")]
 public sealed record VoucherUse(
     [property: Id(0)] string InstitutionId,
@@ -56,7 +59,18 @@ public sealed record VoucherUse(
     [property: Id(3)] string? DeviceId = null,
     [property: Id(4)] string? CourseId = null,
     [property: Id(5)] string? ClassId = null,
-    [property: Id(6)] string? HolderKey = null);
+    // Id(6) was the holder's person key without the channel; retired, never to be reused.
+    [property: Id(7)] HolderAccess? Holder = null);
+
+/// <summary>
+/// A channel acting on a voucher for a person it has just checked (identity attestation in the same request): the
+/// voucher answers only when it is that person's (by person key) and its batch enables that channel
+/// (<see cref="Claims.ChannelAccess"/>); otherwise it answers exactly as a voucher that does not exist.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("HolderAccess")]
+public sealed record HolderAccess(
+    [property: Id(0)] string PersonKey,
+    [property: Id(1)] string ChannelId);
 
 /// <summary>A claim as the gateway hands it to the grains: the person is a keyed hash plus a derived profile.</summary>
 [GenerateSerializer, Immutable, Alias("ClaimRequest")]

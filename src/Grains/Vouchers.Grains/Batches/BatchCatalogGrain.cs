@@ -24,4 +24,18 @@ internal sealed class BatchCatalogGrain(
 
     public Task<ImmutableArray<BatchSummary>> ListAsync() =>
         Task.FromResult(state.State.Batches.Values.OrderByDescending(b => b.ClaimOpensAt).ThenBy(b => b.Id, StringComparer.Ordinal).ToImmutableArray());
+
+    public Task<ImmutableArray<BatchSummary>> FindAsync(ImmutableArray<string> batchIds)
+    {
+        var found = ImmutableArray.CreateBuilder<BatchSummary>(batchIds.Length);
+        foreach (var id in batchIds)
+        {
+            if (state.State.Batches.TryGetValue(id, out var summary))
+            {
+                found.Add(summary);
+            }
+        }
+
+        return Task.FromResult(found.ToImmutable());
+    }
 }

@@ -96,7 +96,14 @@ internal sealed partial class StockShardGrain(
 
         if (live.TryGet(person, out var mine))
         {
-            return await RepeatAsync(mine.Code, mine.IsFrom(request.ChannelId, request.RequestId));
+            if (mine.IsFrom(request.ChannelId, request.RequestId))
+            {
+                // The channel's own request again: it was told this code, so its first answer stands.
+                return await RepeatAsync(mine.Code, replay: true);
+            }
+
+            // Judged before the live claim is named, so a caller the batch refuses never learns the holder's code.
+            return await RefusalAsync(request) ?? await RepeatAsync(mine.Code, replay: false);
         }
 
         var settled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -149,8 +156,7 @@ internal sealed partial class StockShardGrain(
 
     private async Task<ClaimResult> ClaimNewAsync(ClaimRequest request)
     {
-        var onTargetedList = terms?.Definition.Eligibility.TargetedListOnly == true
-            && await GrainFactory.Grain<IPersonLedgerGrain>(request.PersonKey).IsTargetedAsync(batchId);
+        var onTargetedList = await IsOnTargetedListAsync(request);
         if (ClaimAdmission.Refusal(terms, request, onTargetedList, time.GetUtcNow()) is { } refusal)
         {
             return refusal;
@@ -182,6 +188,15 @@ internal sealed partial class StockShardGrain(
             reserved--;
         }
     }
+
+    /// <summary>Why the batch's terms refuse the claim now, or null when they admit it.</summary>
+    private async Task<ClaimResult?> RefusalAsync(ClaimRequest request) =>
+        ClaimAdmission.Refusal(terms, request, await IsOnTargetedListAsync(request), time.GetUtcNow());
+
+    /// <summary>Asks the person's ledger only for a batch that admits listed people alone.</summary>
+    private async Task<bool> IsOnTargetedListAsync(ClaimRequest request) =>
+        terms?.Definition.Eligibility.TargetedListOnly == true
+        && await GrainFactory.Grain<IPersonLedgerGrain>(request.PersonKey).IsTargetedAsync(batchId);
 
     private async Task<ClaimResult> StoreAsync(ClaimRequest request)
     {

@@ -36,13 +36,17 @@ internal sealed partial class VoucherGrain(
 
     public Task<VoucherView?> GetAsync() => Task.FromResult(state.State.Issue is null ? null : View());
 
+    public async Task<VoucherView?> GetForHolderAsync(HolderAccess holder) =>
+        await ActsForHolderAsync(holder) ? View() : null;
+
     public Task<VerifyResult> VerifyAsync(string institutionId) => Task.FromResult(Check(institutionId));
 
     public async Task<VoucherCommandResult> UseAsync(VoucherUse use)
     {
-        if (use.HolderKey is { } holder && state.State.Issue?.PersonKey != holder)
+        if (use.Holder is { } holder && !await ActsForHolderAsync(holder))
         {
-            // Not this person's voucher: nothing happened at the institution, so nothing is recorded either.
+            // Not this person's voucher, or not the channel's to touch: nothing happened at the institution, so
+            // nothing is recorded either.
             return new(VoucherCommandStatus.NotFound, VerifyVerdict.Unknown);
         }
 
@@ -79,9 +83,9 @@ internal sealed partial class VoucherGrain(
         return Done();
     }
 
-    public async Task<VoucherCommandResult> ReturnAsync(string personKey)
+    public async Task<VoucherCommandResult> ReturnAsync(HolderAccess holder)
     {
-        if (state.State.Issue is not { } issue || issue.PersonKey != personKey)
+        if (!await ActsForHolderAsync(holder))
         {
             return new(VoucherCommandStatus.NotFound, VerifyVerdict.Unknown);
         }
@@ -92,6 +96,7 @@ internal sealed partial class VoucherGrain(
             return new(VoucherCommandStatus.Rejected, VerdictFor(status), View(), "Only an unused voucher can be returned.");
         }
 
+        var issue = state.State.Issue!;
         var now = time.GetUtcNow();
         var shard = GrainFactory.Grain<IStockShardGrain>(StockShards.KeyOf(issue.BatchId, issue.Shard));
         await shard.ReturnAsync(issue.PersonKey, Code, now); // false only when an earlier attempt got that far
@@ -160,6 +165,16 @@ internal sealed partial class VoucherGrain(
     }
 
     private IBatchGrain Batch => GrainFactory.Grain<IBatchGrain>(state.State.Issue!.BatchId);
+
+    /// <summary>
+    /// Whether a channel acts here for the voucher's holder, on a batch that enables it. The holder is checked first,
+    /// so only the holder's own requests cost the catalog call; whatever fails, the caller is answered as if the
+    /// voucher did not exist.
+    /// </summary>
+    private async Task<bool> ActsForHolderAsync(HolderAccess holder) =>
+        state.State.Issue is { } issue
+        && issue.PersonKey == holder.PersonKey
+        && (await GrainFactory.BatchesEnablingAsync([issue.BatchId], holder.ChannelId)).Count == 1;
 
     /// <summary>The stored status, or Expired once an unused voucher's validity has passed.</summary>
     private VoucherStatus CurrentStatus() =>
