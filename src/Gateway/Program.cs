@@ -19,11 +19,13 @@ using Vouchers.Gateway.Web;
 using Vouchers.Http.Persons;
 
 var builder = WebApplication.CreateBuilder(args);
+var demoInCluster = ClusterSafety.EnsureSafe(builder.Configuration);
 builder.AddVoucherOrleans();
 
 builder.Services.TryAddSingleton(TimeProvider.System);
 builder.Services.AddOptions<VoucherSecurityOptions>().BindConfiguration(VoucherSecurityOptions.Section);
 builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section);
+builder.Services.AddSingleton<ClusterSafety>();
 builder.Services.AddSingleton<PersonKeys>();
 builder.Services.AddSingleton<SigningKeys>();
 builder.Services.AddSingleton<PersonInput>();
@@ -58,6 +60,7 @@ builder.Services.AddOpenApi(o => o.AddDocumentTransformer<ApiKeyDocumentTransfor
 builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
 
 var app = builder.Build();
+app.Services.GetRequiredService<ClusterSafety>().WarnAllowed(demoInCluster);
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseMiddleware<RequestLimits>();
