@@ -37,10 +37,10 @@ public static class AdminBatchEndpoints
     }
 
     private static async Task<Results<Created<BatchSnapshot>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        BatchRequest body, ClaimsPrincipal user, IGrainFactory grains)
+        BatchRequest body, ClaimsPrincipal user, IGrainFactory grains, TimeProvider time)
     {
         var v = new Validation();
-        var definition = body.ToDefinition(user.ScopeOf(), v);
+        var definition = body.ToDefinition(user.ScopeOf(), time.GetUtcNow(), v);
         if (definition is null)
         {
             return v.ToProblem();
@@ -58,9 +58,12 @@ public static class AdminBatchEndpoints
 
         var id = Identifiers.NewId("b");
         var result = await grains.Grain<IBatchGrain>(id).CreateAsync(definition);
-        return result.Status == BatchCommandStatus.Done
-            ? TypedResults.Created($"/api/v1/admin/batches/{id}", result.Batch!)
-            : ProblemTypes.ConflictProblem("The batch could not be created.", result.Detail);
+        return result.Status switch
+        {
+            BatchCommandStatus.Done => TypedResults.Created($"/api/v1/admin/batches/{id}", result.Batch!),
+            BatchCommandStatus.Invalid => Validation.Single(result.Field ?? "body", result.Detail ?? "The definition is not valid."),
+            _ => ProblemTypes.ConflictProblem("The batch could not be created.", result.Detail),
+        };
     }
 
     private static async Task<Ok<BatchSummary[]>> ListAsync(ClaimsPrincipal user, IGrainFactory grains)
@@ -76,7 +79,7 @@ public static class AdminBatchEndpoints
     }
 
     private static async Task<Results<Ok<BatchSnapshot>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        string id, BatchRequest body, ClaimsPrincipal user, IGrainFactory grains)
+        string id, BatchRequest body, ClaimsPrincipal user, IGrainFactory grains, TimeProvider time)
     {
         var existing = await FindAsync(id, user, grains);
         if (existing is null)
@@ -85,7 +88,8 @@ public static class AdminBatchEndpoints
         }
 
         var v = new Validation();
-        var definition = (body with { RegionCode = body.RegionCode ?? existing.Definition.RegionCode }).ToDefinition(user.ScopeOf(), v);
+        var definition = (body with { RegionCode = body.RegionCode ?? existing.Definition.RegionCode })
+            .ToDefinition(user.ScopeOf(), time.GetUtcNow(), v, existing.Definition);
         if (definition is null)
         {
             return v.ToProblem();
@@ -171,7 +175,7 @@ public static class AdminBatchEndpoints
     {
         BatchCommandStatus.Done => TypedResults.Ok(result.Batch!),
         BatchCommandStatus.NotFound => ProblemTypes.NotFoundProblem("The batch"),
-        BatchCommandStatus.Invalid => Validation.Single("body", result.Detail ?? "The change is not valid."),
+        BatchCommandStatus.Invalid => Validation.Single(result.Field ?? "body", result.Detail ?? "The change is not valid."),
         _ => ProblemTypes.ConflictProblem("The batch cannot take this step.", result.Detail),
     };
 
