@@ -108,11 +108,10 @@ public static class AdminRegistryEndpoints
 
     private static string? Text(string? value, string field, int max, Validation v)
     {
-        var text = value?.Trim();
-        if (string.IsNullOrEmpty(text) || text.Length > max)
+        var text = DisplayText.Check(value, max, out var error);
+        if (text is null)
         {
-            v.Add(field, $"The field is required, at most {max} characters.");
-            return null;
+            v.Add(field, error!);
         }
 
         return text;

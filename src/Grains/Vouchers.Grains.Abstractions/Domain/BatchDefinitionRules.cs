@@ -12,6 +12,8 @@ public static class BatchDefinitionRules
     public const decimal MaxSubsidy = 100_000m;
     public const int MaxListLength = 200;
     public const int MaxDaysValid = 3650;
+    public const int MaxTitleLength = 200;
+    public const int MaxFundingSourceLength = 100;
 
     /// <summary>Errors keyed by the JSON path of the offending field; empty when the definition is valid.</summary>
     public static Dictionary<string, string[]> Validate(BatchDefinition d)
@@ -27,9 +29,9 @@ public static class BatchDefinitionRules
             list.Add(message);
         }
 
-        if (string.IsNullOrWhiteSpace(d.Title) || d.Title.Length > 200)
+        if (DisplayText.Check(d.Title, MaxTitleLength, out var titleError) is null)
         {
-            Add("title", "The title is required and must have at most 200 characters.");
+            Add("title", titleError!);
         }
 
         if (!Identifiers.IsValidSlug(d.ProgramId))
@@ -52,9 +54,9 @@ public static class BatchDefinitionRules
             Add("subsidyAmount", $"The subsidy amount must be above 0 and at most {MaxSubsidy} yuan, with at most two decimals.");
         }
 
-        if (string.IsNullOrWhiteSpace(d.FundingSource) || d.FundingSource.Length > 100)
+        if (DisplayText.Check(d.FundingSource, MaxFundingSourceLength, out var fundingError) is null)
         {
-            Add("fundingSource", "The funding source is required and must have at most 100 characters.");
+            Add("fundingSource", fundingError!);
         }
 
         if (d.ClaimClosesAt <= d.ClaimOpensAt)

@@ -34,17 +34,19 @@ public static class Masking
         return new string(chars);
     }
 
-    /// <summary>The family name stays, the rest becomes asterisks.</summary>
+    /// <summary>What stands for the hidden part of a name, whatever its length.</summary>
+    public const string NameRest = "**";
+
+    /// <summary>
+    /// The first character (text element) of the name and a fixed <c>**</c>: 张** for 张三 and for 欧阳娜娜, so the mask
+    /// does not tell the name's length. A name of one character shows as <c>***</c>.
+    /// </summary>
     public static string MaskName(string name)
     {
+        ArgumentNullException.ThrowIfNull(name);
         var trimmed = name.Trim();
-        var letters = System.Globalization.StringInfo.ParseCombiningCharacters(trimmed);
-        if (letters.Length <= 1)
-        {
-            return "*";
-        }
-
-        var first = System.Globalization.StringInfo.GetNextTextElement(trimmed, 0);
-        return first + new string('*', letters.Length - 1);
+        return DisplayText.Length(trimmed) <= 1
+            ? "*" + NameRest
+            : System.Globalization.StringInfo.GetNextTextElement(trimmed, 0) + NameRest;
     }
 }
