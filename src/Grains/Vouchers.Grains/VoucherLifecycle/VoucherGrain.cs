@@ -116,7 +116,7 @@ internal sealed partial class VoucherGrain(
         {
             var status = CurrentStatus();
             var verdict = status == VoucherStatus.Claimed ? VerifyVerdict.Valid : VerdictFor(status);
-            return new(VoucherCommandStatus.Rejected, verdict, View(), DescribeNotApplicable(status, institutionId));
+            return new(VoucherCommandStatus.Rejected, verdict, ViewFor(institutionId), DescribeNotApplicable(status, institutionId));
         }
 
         state.State.Status = VoucherStatus.SubsidyApplied;
@@ -177,7 +177,7 @@ internal sealed partial class VoucherGrain(
         var status = CurrentStatus();
         if (status != VoucherStatus.Claimed)
         {
-            return new(VerdictFor(status), View());
+            return new(VerdictFor(status), ViewFor(institutionId));
         }
 
         if (!issue.EligibleInstitutionIds.IsDefaultOrEmpty && !issue.EligibleInstitutionIds.Contains(institutionId))
@@ -207,6 +207,13 @@ internal sealed partial class VoucherGrain(
         VoucherStatus.Returned => "The voucher was returned.",
         _ => "The voucher cannot be applied for.",
     };
+
+    /// <summary>
+    /// What an institution may see of the voucher: all of it, unless the voucher was used at another institution, in
+    /// which case nothing (the caller gets the verdict only: no holder, no dates, no batch).
+    /// </summary>
+    private VoucherView? ViewFor(string institutionId) =>
+        state.State.InstitutionId is { } usedAt && usedAt != institutionId ? null : View();
 
     private VoucherView View()
     {
