@@ -61,6 +61,7 @@ builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags:
 
 var app = builder.Build();
 app.Services.GetRequiredService<ClusterSafety>().WarnAllowed(demoInCluster);
+app.UseNoStoreForApi();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseMiddleware<RequestLimits>();
