@@ -51,7 +51,7 @@ public static class AdminBatchEndpoints
             return Validation.Single("regionCode", "The batch's region must lie within your own region.");
         }
 
-        if (await ReferenceProblemAsync(definition, grains) is { } missing)
+        if (await ReferenceProblemAsync(definition, user, grains) is { } missing)
         {
             return missing;
         }
@@ -95,7 +95,7 @@ public static class AdminBatchEndpoints
             return v.ToProblem();
         }
 
-        if (await ReferenceProblemAsync(definition, grains) is { } missing)
+        if (await ReferenceProblemAsync(definition, user, grains) is { } missing)
         {
             return missing;
         }
@@ -179,11 +179,14 @@ public static class AdminBatchEndpoints
         _ => ProblemTypes.ConflictProblem("The batch cannot take this step.", result.Detail),
     };
 
-    /// <summary>Checks that the program, institutions and channels the batch names exist.</summary>
-    private static async Task<ValidationProblem?> ReferenceProblemAsync(BatchDefinition d, IGrainFactory grains)
+    /// <summary>
+    /// Checks that the program, institutions and channels the batch names exist and are the admin's to see (an entry
+    /// of another region is answered as not registered, as its read is, so a batch is no way to probe other regions).
+    /// </summary>
+    private static async Task<ValidationProblem?> ReferenceProblemAsync(BatchDefinition d, ClaimsPrincipal user, IGrainFactory grains)
     {
         var v = new Validation();
-        if (await grains.Grain<IRegistryGrain<TrainingProgram>>(d.ProgramId).GetAsync() is null)
+        if (await grains.Grain<IRegistryGrain<TrainingProgram>>(d.ProgramId).GetAsync() is not { } program || !user.CanSee(program.RegionCode))
         {
             v.Add("programId", $"No program '{d.ProgramId}' is registered.");
         }
@@ -191,7 +194,7 @@ public static class AdminBatchEndpoints
         var institutions = await Task.WhenAll(d.EligibleInstitutionIds.Select(i => grains.Grain<IRegistryGrain<Institution>>(i).GetAsync()));
         foreach (var (institutionId, found) in d.EligibleInstitutionIds.Zip(institutions))
         {
-            if (found is null)
+            if (found is null || !user.CanSee(found.RegionCode))
             {
                 v.Add("eligibleInstitutionIds", $"No institution '{institutionId}' is registered.");
             }
