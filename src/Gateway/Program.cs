@@ -17,9 +17,11 @@ using Vouchers.Gateway.Security;
 using Vouchers.Gateway.Seeding;
 using Vouchers.Gateway.Web;
 using Vouchers.Http.Persons;
+using Vouchers.Silo.Logging;
 
 var builder = WebApplication.CreateBuilder(args);
 var demoInCluster = ClusterSafety.EnsureSafe(builder.Configuration);
+builder.Services.AddLogRedaction();
 builder.AddVoucherOrleans();
 
 builder.Services.TryAddSingleton(TimeProvider.System);

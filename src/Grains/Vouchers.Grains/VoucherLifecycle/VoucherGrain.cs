@@ -75,7 +75,7 @@ internal sealed partial class VoucherGrain(
         // The use is durable in the voucher's state; it is answered only once its record is stored too. Should that
         // fail, the caller gets an error and its retry (answered as done) records it.
         await records.AppendAsync(RecordOf(use, VerifyVerdict.Valid));
-        LogUsed(Code, issue.BatchId, use.InstitutionId, use.Mode);
+        LogUsed(Masking.MaskCode(Code), issue.BatchId, use.InstitutionId, use.Mode);
         return Done();
     }
 
@@ -155,7 +155,7 @@ internal sealed partial class VoucherGrain(
         state.State.ClosedAt = time.GetUtcNow();
         await state.WriteStateAsync();
         await Batch.OnRedeemedAsync(issue.SubsidyAmount);
-        LogRedeemed(Code, issue.BatchId, applicationId);
+        LogRedeemed(Masking.MaskCode(Code), issue.BatchId, applicationId);
         return Done();
     }
 
@@ -237,9 +237,9 @@ internal sealed partial class VoucherGrain(
     private static VoucherCommandResult Reject(VerifyResult check) =>
         new(check.Verdict == VerifyVerdict.Unknown ? VoucherCommandStatus.NotFound : VoucherCommandStatus.Rejected, check.Verdict, check.Voucher);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Voucher {Code} of batch {BatchId} used at {InstitutionId} ({Mode})")]
-    private partial void LogUsed(string code, string batchId, string institutionId, UseMode mode);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Voucher {MaskedCode} of batch {BatchId} used at {InstitutionId} ({Mode})")]
+    private partial void LogUsed(string maskedCode, string batchId, string institutionId, UseMode mode);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Voucher {Code} of batch {BatchId} redeemed by application {ApplicationId}")]
-    private partial void LogRedeemed(string code, string batchId, string applicationId);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Voucher {MaskedCode} of batch {BatchId} redeemed by application {ApplicationId}")]
+    private partial void LogRedeemed(string maskedCode, string batchId, string applicationId);
 }
