@@ -72,7 +72,7 @@ url="http://127.0.0.1:$port"
 # shellcheck disable=SC2086 # CPU_ENGINE_ENV is a list of VAR=value words
 (cd src/Gateway/bin/Release/net10.0 && exec env "ConnectionStrings__Vouchers=$VOUCHERS_PG_CONNECTION" Orleans__CoHost=true \
   Orleans__ClusterId=cpu Orleans__ServiceId=cpu "Orleans__SiloPort=$(free_port)" "Orleans__GatewayPort=$(free_port)" \
-  "Urls=$url" Demo__Enabled=true "Security__PersonKeySecret=cpu-person-key-secret-$(date +%s)" \
+  "Urls=$url" Demo__Enabled=true Demo__AllowInCluster=true "Security__PersonKeySecret=cpu-person-key-secret-$(date +%s)" \
   Verification__MaxFailedLookups=1000000000 ${CPU_ENGINE_ENV:-} dotnet Vouchers.Gateway.dll) >"$reports/engine.log" 2>&1 &
 engine=$!
 for _ in $(seq 1 240); do

@@ -168,7 +168,7 @@ start_engine() {
   start_process "engine-$label" src/Gateway/bin/Release/net10.0 Vouchers.Gateway.dll \
     "ConnectionStrings__Vouchers=$engine_db" Orleans__CoHost=true Orleans__ClusterId=bench-engine Orleans__ServiceId=bench-engine \
     "Orleans__SiloPort=$engine_silo_port" "Orleans__GatewayPort=$engine_silo_gateway_port" \
-    "Urls=${url_of[engine]}" Demo__Enabled=true "Security__PersonKeySecret=$secret" Verification__MaxFailedLookups=1000000000 "$@"
+    "Urls=${url_of[engine]}" Demo__Enabled=true Demo__AllowInCluster=true "Security__PersonKeySecret=$secret" Verification__MaxFailedLookups=1000000000 "$@"
   engine_pid="${pids[-1]}"
   wait_for_demo "engine-$label" "${url_of[engine]}"
 }
@@ -189,7 +189,7 @@ start_engine_split() {
     "Orleans__SiloPort=$silo_port" "Orleans__GatewayPort=$gateway_port"
   start_process gateway src/Gateway/bin/Release/net10.0 Vouchers.Gateway.dll \
     "ConnectionStrings__Vouchers=$split_db" Orleans__ClusterId=bench-split Orleans__ServiceId=bench-split \
-    "Urls=${url_of[engine-split]}" Demo__Enabled=true "Security__PersonKeySecret=$secret" Verification__MaxFailedLookups=1000000000
+    "Urls=${url_of[engine-split]}" Demo__Enabled=true Demo__AllowInCluster=true "Security__PersonKeySecret=$secret" Verification__MaxFailedLookups=1000000000
   wait_for_demo gateway "${url_of[engine-split]}"
 }
 

@@ -17,13 +17,17 @@ using Vouchers.Gateway.Security;
 using Vouchers.Gateway.Seeding;
 using Vouchers.Gateway.Web;
 using Vouchers.Http.Persons;
+using Vouchers.Silo.Logging;
 
 var builder = WebApplication.CreateBuilder(args);
+var demoInCluster = ClusterSafety.EnsureSafe(builder.Configuration);
+builder.Services.AddLogRedaction();
 builder.AddVoucherOrleans();
 
 builder.Services.TryAddSingleton(TimeProvider.System);
 builder.Services.AddOptions<VoucherSecurityOptions>().BindConfiguration(VoucherSecurityOptions.Section);
 builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section);
+builder.Services.AddSingleton<ClusterSafety>();
 builder.Services.AddSingleton<PersonKeys>();
 builder.Services.AddSingleton<SigningKeys>();
 builder.Services.AddSingleton<PersonInput>();
@@ -58,6 +62,8 @@ builder.Services.AddOpenApi(o => o.AddDocumentTransformer<ApiKeyDocumentTransfor
 builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
 
 var app = builder.Build();
+app.Services.GetRequiredService<ClusterSafety>().WarnAllowed(demoInCluster);
+app.UseNoStoreForApi();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseMiddleware<RequestLimits>();

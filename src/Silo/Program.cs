@@ -1,9 +1,11 @@
 using Vouchers.Silo.Hosting;
+using Vouchers.Silo.Logging;
 using Vouchers.Silo.Persistence;
 
 // `dotnet run --project src/Silo`            runs a cluster silo (PostgreSQL clustering, storage, reminders)
 // `dotnet run --project src/Silo -- migrate` applies the schema migrations and exits
 var builder = Host.CreateApplicationBuilder(args.Where(a => a != "migrate").ToArray());
+builder.Services.AddLogRedaction();
 var connectionString = builder.Configuration.GetConnectionString(VoucherClusterOptions.ConnectionStringName);
 if (string.IsNullOrWhiteSpace(connectionString))
 {

@@ -208,7 +208,8 @@ public sealed class InstitutionPageTests(PageFixture fixture, ITestOutputHelper 
         await page.ScanAsync(usedElsewhere.Code);
         await page.ExpectVerdictAsync("alreadyUsed", "invalid");
         await Expect(page.VerdictTitle).ToHaveTextAsync("已使用");
-        await Expect(page.VerdictReason).ToContainTextAsync($"其他机构（{Demo.GzTechCollege}）");
+        await Expect(page.VerdictReason).ToHaveTextAsync("此券已在其他机构登记使用");
+        await Expect(page.Facts).ToBeEmptyAsync();
         Assert.Equal(Red, await page.VerdictBackgroundAsync());
         await Expect(page.UseButton).ToBeHiddenAsync();
 
@@ -249,10 +250,11 @@ public sealed class InstitutionPageTests(PageFixture fixture, ITestOutputHelper 
         await page.ExpectFocusInCodeInputAsync();
         await page.ScreenshotAsync("enrolled");
 
-        // The engine agrees: the voucher is bound to this school.
-        var check = await college.VerifyAsync(first.Code);
+        // The engine agrees: the voucher is bound to this school (the college learns the verdict only).
+        var check = await school.VerifyAsync(first.Code);
         Assert.Equal(VerifyVerdict.AlreadyUsed, check.Verdict);
         Assert.Equal(Demo.SzSkillsSchool, check.Voucher?.InstitutionId);
+        Assert.Equal((VerifyVerdict.AlreadyUsed, null), ((await college.VerifyAsync(first.Code)).Verdict, (await college.VerifyAsync(first.Code)).Voucher));
 
         await page.ScanAsync(first.Code);
         await page.ExpectVerdictAsync("alreadyUsed", "invalid");

@@ -52,4 +52,58 @@ public sealed class FailedLookupGuardTests(FiveFailedLookupsGatewayFactory gatew
         // Another institution is not affected.
         Assert.Equal(VerifyVerdict.Valid, (await other.VerifyAsync(voucher.Code)).Verdict);
     }
+
+    public static TheoryData<string> FailingLookups => new() { "use", "attendance", "malformed use", "malformed attendance" };
+
+    [Theory]
+    [MemberData(nameof(FailingLookups))]
+    public async Task UseAndAttendanceLookupsOfCodesNamingNoVoucherCountAndABlockedInstitutionGets429OnEveryCodeRoute(string lookup)
+    {
+        var guesser = await Institutions.NewAsync(gateway);
+        var channel = gateway.ClientFor(Demo.ChannelNationalApp);
+        var batch = await gateway.ClientFor(Demo.AdminGuangdong).CreateActiveBatchAsync(VoucherApi.NewBatch() with { EligibleInstitutionIds = [] });
+        var voucher = await channel.ClaimAsync(TestPerson.New(), batch.Id);
+
+        // Six failures through this one route: the sixth is still answered (404, or 400 for a malformed code).
+        for (var i = 0; i < 6; i++)
+        {
+            var failed = await LookUpAsync(guesser.Client, lookup, lookup.StartsWith("malformed", StringComparison.Ordinal) ? "NOT-A-CODE" : VoucherCode.New());
+            Assert.Contains(failed.StatusCode, new[] { HttpStatusCode.NotFound, HttpStatusCode.BadRequest });
+        }
+
+        // Blocked now on every route that takes a code, a real one included; nothing was used.
+        foreach (var refused in new[]
+        {
+            await guesser.Client.PostJsonAsync("/api/v1/institution/verifications", new VerifyRequest(voucher.Code)),
+            await LookUpAsync(guesser.Client, "use", voucher.Code),
+            await LookUpAsync(guesser.Client, "attendance", voucher.Code),
+        })
+        {
+            var problem = await VoucherApi.ProblemAsync(refused, HttpStatusCode.TooManyRequests);
+            Assert.Equal("urn:vouchers:problem:too-many-failed-lookups", problem.GetProperty("type").GetString());
+            Assert.InRange(refused.Headers.RetryAfter?.Delta ?? TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
+        }
+
+        Assert.Equal(VoucherStatus.Claimed, (await gateway.ClientFor(Demo.InstitutionGzTechCollege).VerifyAsync(voucher.Code)).Voucher!.Status);
+    }
+
+    [Fact]
+    public async Task UsingAndReadingTheAttendanceOfRealVouchersNeverCounts()
+    {
+        var school = await Institutions.NewAsync(gateway);
+        var channel = gateway.ClientFor(Demo.ChannelNationalApp);
+        var batch = await gateway.ClientFor(Demo.AdminGuangdong).CreateActiveBatchAsync(VoucherApi.NewBatch() with { EligibleInstitutionIds = [] });
+
+        for (var i = 0; i < 7; i++)
+        {
+            var voucher = await channel.ClaimAsync(TestPerson.New(), batch.Id);
+            Assert.Equal(HttpStatusCode.OK, (await LookUpAsync(school.Client, "use", voucher.Code)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await LookUpAsync(school.Client, "attendance", voucher.Code)).StatusCode);
+        }
+    }
+
+    private static Task<HttpResponseMessage> LookUpAsync(HttpClient institution, string lookup, string code) =>
+        lookup.EndsWith("use", StringComparison.Ordinal)
+            ? institution.PostAsync($"/api/v1/institution/vouchers/{Uri.EscapeDataString(code)}/use", null)
+            : institution.GetAsync($"/api/v1/institution/vouchers/{Uri.EscapeDataString(code)}/attendance");
 }

@@ -12,6 +12,54 @@ namespace Vouchers.Gateway.Tests;
 public sealed class RefusedDefinitionTests(GatewayFactory gateway) : IClassFixture<GatewayFactory>
 {
     private readonly HttpClient school = gateway.ClientFor(Demo.InstitutionSzSkillsSchool);
+    private readonly HttpClient admin = gateway.ClientFor(Demo.AdminGuangdong);
+
+    public static TheoryData<string, string> BadSchedules => new()
+    {
+        { "fixed expiry before the window closes", "fixedExpiry" },
+        { "fixed expiry in the past", "fixedExpiry" },
+        { "claim window over", "claimClosesAt" },
+    };
+
+    private static BatchRequest Schedule(string name)
+    {
+        var now = DateTimeOffset.UtcNow;
+        return name switch
+        {
+            // Until these were refused, a claim answered 200 with expiresAt before claimedAt.
+            "fixed expiry before the window closes" => VoucherApi.NewBatch() with { DaysValidAfterClaim = null, FixedExpiry = now.AddMinutes(30) },
+            "fixed expiry in the past" => VoucherApi.NewBatch() with { ClaimOpensAt = now.AddDays(-3), ClaimClosesAt = now.AddDays(-2), DaysValidAfterClaim = null, FixedExpiry = now.AddDays(-1) },
+            "claim window over" => VoucherApi.NewBatch() with { ClaimOpensAt = now.AddDays(-3), ClaimClosesAt = now.AddMinutes(-1) },
+            _ => throw new ArgumentOutOfRangeException(nameof(name)),
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(BadSchedules))]
+    public async Task ABatchWhoseScheduleCannotIssueAUsableVoucherIsABadRequestNamingTheFieldAndIsNotCreated(string schedule, string field)
+    {
+        var request = Schedule(schedule);
+        var before = (await VoucherApi.ReadAsync<BatchSummary[]>(await admin.GetAsync("/api/v1/admin/batches"))).Length;
+
+        await VoucherApi.ValidationProblemAsync(await admin.PostJsonAsync("/api/v1/admin/batches", request), field);
+
+        var after = await VoucherApi.ReadAsync<BatchSummary[]>(await admin.GetAsync("/api/v1/admin/batches"));
+        Assert.Equal(before, after.Length);
+        Assert.DoesNotContain(after, b => b.Title == request.Title);
+    }
+
+    [Theory]
+    [MemberData(nameof(BadSchedules))]
+    public async Task APutThatGivesABatchSuchAScheduleIsABadRequestNamingTheFieldAndChangesNothing(string schedule, string field)
+    {
+        var batch = await admin.CreateActiveBatchAsync(VoucherApi.NewBatch());
+
+        await VoucherApi.ValidationProblemAsync(await admin.PutJsonAsync($"/api/v1/admin/batches/{batch.Id}", Schedule(schedule)), field);
+
+        var after = await admin.GetBatchAsync(batch.Id);
+        Assert.Equal((batch.Definition.Title, batch.Definition.ClaimClosesAt, batch.Definition.FixedExpiry, BatchStatus.Active),
+            (after.Definition.Title, after.Definition.ClaimClosesAt, after.Definition.FixedExpiry, after.Status));
+    }
 
     [Theory]
     [InlineData(0)]

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Vouchers.Gateway.Security;
 using Vouchers.Integration.Tests.Infrastructure;
 using Vouchers.Silo.Hosting;
 
@@ -42,12 +43,31 @@ public sealed partial class ComposeFileTests
         foreach (var key in new[]
         {
             "ConnectionStrings__Vouchers", "Orleans__ClusterId", "Orleans__ServiceId", "Orleans__SiloPort", "Orleans__GatewayPort",
-            "Demo__Enabled", "Security__PersonKeySecret",
+            "Demo__Enabled", "Demo__AllowInCluster", "Security__PersonKeySecret", "Security__SigningMasterSecret",
         })
         {
             Assert.Contains(key + ":", Compose, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public void TheComposeDemoAllowsItselfOnTheClusterAndPublishesOnlyListedSecrets()
+    {
+        Assert.Matches(new Regex("^      Demo__AllowInCluster: \"true\"$", RegexOptions.Multiline), Compose);
+
+        // Every default secret compose and the gateway's appsettings.json ship is public: the cluster check must know it.
+        var defaults = SecretDefault().Matches(Compose).Select(m => m.Groups[1].Value).ToList();
+        var appsettings = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(TestEnvironment.RepositoryRoot, "src", "Gateway", "appsettings.json")));
+        var security = appsettings.RootElement.GetProperty("Security");
+        defaults.Add(security.GetProperty("PersonKeySecret").GetString()!);
+        defaults.Add(security.GetProperty("SigningMasterSecret").GetString()!);
+
+        Assert.Equal(4, defaults.Count);
+        Assert.All(defaults, secret => Assert.True(ClusterSafety.IsPublished(secret), $"'{secret}' is missing from ClusterSafety.PublishedSecrets"));
+    }
+
+    [GeneratedRegex(@"Security__\w+: \$\{\w+:-([^}]+)\}")]
+    private static partial Regex SecretDefault();
 
     [GeneratedRegex(@"Orleans__(\w+):")]
     private static partial Regex OrleansKey();

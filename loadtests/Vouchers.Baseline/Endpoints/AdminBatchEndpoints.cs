@@ -25,7 +25,7 @@ public static class AdminBatchEndpoints
         BatchRequest body, ClaimsPrincipal user, BatchStore batches, TimeProvider time)
     {
         var v = new Validation();
-        var definition = body.ToDefinition(user.ScopeOf(), v);
+        var definition = body.ToDefinition(user.ScopeOf(), time.GetUtcNow(), v);
         if (definition is null)
         {
             return v.ToProblem();

@@ -37,10 +37,10 @@ public static class AdminBatchEndpoints
     }
 
     private static async Task<Results<Created<BatchSnapshot>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        BatchRequest body, ClaimsPrincipal user, IGrainFactory grains)
+        BatchRequest body, ClaimsPrincipal user, IGrainFactory grains, TimeProvider time)
     {
         var v = new Validation();
-        var definition = body.ToDefinition(user.ScopeOf(), v);
+        var definition = body.ToDefinition(user.ScopeOf(), time.GetUtcNow(), v);
         if (definition is null)
         {
             return v.ToProblem();
@@ -51,16 +51,19 @@ public static class AdminBatchEndpoints
             return Validation.Single("regionCode", "The batch's region must lie within your own region.");
         }
 
-        if (await ReferenceProblemAsync(definition, grains) is { } missing)
+        if (await ReferenceProblemAsync(definition, user, grains) is { } missing)
         {
             return missing;
         }
 
         var id = Identifiers.NewId("b");
         var result = await grains.Grain<IBatchGrain>(id).CreateAsync(definition);
-        return result.Status == BatchCommandStatus.Done
-            ? TypedResults.Created($"/api/v1/admin/batches/{id}", result.Batch!)
-            : ProblemTypes.ConflictProblem("The batch could not be created.", result.Detail);
+        return result.Status switch
+        {
+            BatchCommandStatus.Done => TypedResults.Created($"/api/v1/admin/batches/{id}", result.Batch!),
+            BatchCommandStatus.Invalid => Validation.Single(result.Field ?? "body", result.Detail ?? "The definition is not valid."),
+            _ => ProblemTypes.ConflictProblem("The batch could not be created.", result.Detail),
+        };
     }
 
     private static async Task<Ok<BatchSummary[]>> ListAsync(ClaimsPrincipal user, IGrainFactory grains)
@@ -76,7 +79,7 @@ public static class AdminBatchEndpoints
     }
 
     private static async Task<Results<Ok<BatchSnapshot>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        string id, BatchRequest body, ClaimsPrincipal user, IGrainFactory grains)
+        string id, BatchRequest body, ClaimsPrincipal user, IGrainFactory grains, TimeProvider time)
     {
         var existing = await FindAsync(id, user, grains);
         if (existing is null)
@@ -85,13 +88,14 @@ public static class AdminBatchEndpoints
         }
 
         var v = new Validation();
-        var definition = (body with { RegionCode = body.RegionCode ?? existing.Definition.RegionCode }).ToDefinition(user.ScopeOf(), v);
+        var definition = (body with { RegionCode = body.RegionCode ?? existing.Definition.RegionCode })
+            .ToDefinition(user.ScopeOf(), time.GetUtcNow(), v, existing.Definition);
         if (definition is null)
         {
             return v.ToProblem();
         }
 
-        if (await ReferenceProblemAsync(definition, grains) is { } missing)
+        if (await ReferenceProblemAsync(definition, user, grains) is { } missing)
         {
             return missing;
         }
@@ -171,15 +175,18 @@ public static class AdminBatchEndpoints
     {
         BatchCommandStatus.Done => TypedResults.Ok(result.Batch!),
         BatchCommandStatus.NotFound => ProblemTypes.NotFoundProblem("The batch"),
-        BatchCommandStatus.Invalid => Validation.Single("body", result.Detail ?? "The change is not valid."),
+        BatchCommandStatus.Invalid => Validation.Single(result.Field ?? "body", result.Detail ?? "The change is not valid."),
         _ => ProblemTypes.ConflictProblem("The batch cannot take this step.", result.Detail),
     };
 
-    /// <summary>Checks that the program, institutions and channels the batch names exist.</summary>
-    private static async Task<ValidationProblem?> ReferenceProblemAsync(BatchDefinition d, IGrainFactory grains)
+    /// <summary>
+    /// Checks that the program, institutions and channels the batch names exist and are the admin's to see (an entry
+    /// of another region is answered as not registered, as its read is, so a batch is no way to probe other regions).
+    /// </summary>
+    private static async Task<ValidationProblem?> ReferenceProblemAsync(BatchDefinition d, ClaimsPrincipal user, IGrainFactory grains)
     {
         var v = new Validation();
-        if (await grains.Grain<IRegistryGrain<TrainingProgram>>(d.ProgramId).GetAsync() is null)
+        if (await grains.Grain<IRegistryGrain<TrainingProgram>>(d.ProgramId).GetAsync() is not { } program || !user.CanSee(program.RegionCode))
         {
             v.Add("programId", $"No program '{d.ProgramId}' is registered.");
         }
@@ -187,7 +194,7 @@ public static class AdminBatchEndpoints
         var institutions = await Task.WhenAll(d.EligibleInstitutionIds.Select(i => grains.Grain<IRegistryGrain<Institution>>(i).GetAsync()));
         foreach (var (institutionId, found) in d.EligibleInstitutionIds.Zip(institutions))
         {
-            if (found is null)
+            if (found is null || !user.CanSee(found.RegionCode))
             {
                 v.Add("eligibleInstitutionIds", $"No institution '{institutionId}' is registered.");
             }

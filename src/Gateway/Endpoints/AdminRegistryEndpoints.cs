@@ -18,14 +18,17 @@ public static class AdminRegistryEndpoints
             .RequireAuthorization(CallerClaims.PolicyFor(PrincipalRole.Admin));
 
         group.MapPost("/programs", CreateProgramAsync).WithName("CreateProgram").WithSummary("Registers a training program.");
-        group.MapGet("/programs/{id}", (string id, IGrainFactory grains) => GetAsync<TrainingProgram>(id, grains, "The program"))
-            .WithName("GetProgram").WithSummary("A training program.");
+        group.MapGet("/programs/{id}", (string id, ClaimsPrincipal user, IGrainFactory grains) =>
+                GetAsync<TrainingProgram>(id, grains, "The program", p => user.CanSee(p.RegionCode)))
+            .WithName("GetProgram").WithSummary("A training program of, or serving, the admin's region.");
         group.MapPost("/institutions", CreateInstitutionAsync).WithName("CreateInstitution").WithSummary("Registers a training institution in the admin's region.");
-        group.MapGet("/institutions/{id}", (string id, IGrainFactory grains) => GetAsync<Institution>(id, grains, "The institution"))
-            .WithName("GetInstitution").WithSummary("A training institution.");
+        group.MapGet("/institutions/{id}", (string id, ClaimsPrincipal user, IGrainFactory grains) =>
+                GetAsync<Institution>(id, grains, "The institution", i => user.CanSee(i.RegionCode)))
+            .WithName("GetInstitution").WithSummary("A training institution of the admin's region.");
         group.MapPost("/channels", CreateChannelAsync).WithName("CreateChannel").WithSummary("Registers an e-SSC channel (ministry only).");
-        group.MapGet("/channels/{id}", (string id, IGrainFactory grains) => GetAsync<Channel>(id, grains, "The channel"))
-            .WithName("GetChannel").WithSummary("An e-SSC channel.");
+        // Channels serve the whole country: every admin may read them (and name them in a batch).
+        group.MapGet("/channels/{id}", (string id, IGrainFactory grains) => GetAsync<Channel>(id, grains, "The channel", _ => true))
+            .WithName("GetChannel").WithSummary("An e-SSC channel (national: every admin reads every channel).");
         return group;
     }
 
@@ -88,11 +91,12 @@ public static class AdminRegistryEndpoints
             ? TypedResults.Created($"/api/v1/admin/{path}/{id}", entry)
             : ProblemTypes.ConflictProblem($"An entry with id '{id}' exists already.");
 
-    private static async Task<Results<Ok<T>, ProblemHttpResult>> GetAsync<T>(string id, IGrainFactory grains, string what)
+    /// <summary>The entry, or 404 when there is none or the admin may not see it (so ids do not leak across regions).</summary>
+    private static async Task<Results<Ok<T>, ProblemHttpResult>> GetAsync<T>(string id, IGrainFactory grains, string what, Func<T, bool> visible)
         where T : class
     {
         var entry = Identifiers.IsValidSlug(id) ? await grains.Grain<IRegistryGrain<T>>(id).GetAsync() : null;
-        return entry is null ? ProblemTypes.NotFoundProblem(what) : TypedResults.Ok(entry);
+        return entry is not null && visible(entry) ? TypedResults.Ok(entry) : ProblemTypes.NotFoundProblem(what);
     }
 
     private static string? Slug(string? id, Validation v)
@@ -108,11 +112,10 @@ public static class AdminRegistryEndpoints
 
     private static string? Text(string? value, string field, int max, Validation v)
     {
-        var text = value?.Trim();
-        if (string.IsNullOrEmpty(text) || text.Length > max)
+        var text = DisplayText.Check(value, max, out var error);
+        if (text is null)
         {
-            v.Add(field, $"The field is required, at most {max} characters.");
-            return null;
+            v.Add(field, error!);
         }
 
         return text;

@@ -11,6 +11,8 @@ namespace Vouchers.Gateway.Endpoints;
 /// <summary>HR departments audit subsidy applications and disburse, which redeems (核销) the vouchers.</summary>
 public static class AdminSubsidyEndpoints
 {
+    public const int MaxReasonLength = 500;
+
     public static RouteGroupBuilder MapAdminSubsidyEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/admin")
@@ -69,14 +71,15 @@ public static class AdminSubsidyEndpoints
                     v.Add($"decisions[{i}].approve", "Say true to approve or false to reject.");
                 }
 
-                if (d.Reason is { Length: > 500 })
+                var reason = DisplayText.Check(d.Reason, MaxReasonLength, out var reasonError, required: false);
+                if (reasonError is not null)
                 {
-                    v.Add($"decisions[{i}].reason", "The reason has at most 500 characters.");
+                    v.Add($"decisions[{i}].reason", reasonError);
                 }
 
                 if (code is not null && d.Approve is { } approve)
                 {
-                    decisions.Add(new SubsidyDecision(code, approve, d.Reason));
+                    decisions.Add(new SubsidyDecision(code, approve, reason));
                 }
             }
         }

@@ -132,17 +132,28 @@ public static class InstitutionCheckInEndpoints
     }
 
     private static async Task<Results<Ok<VoucherAttendanceResponse>, ValidationProblem, ProblemHttpResult>> GetVoucherAttendanceAsync(
-        string code, ClaimsPrincipal user, IGrainFactory grains)
+        string code, ClaimsPrincipal user, IGrainFactory grains, FailedLookupGuard guard, HttpResponse response)
     {
+        var institutionId = user.ScopeOf();
+        if (guard.Refusal(institutionId, response) is { } refused)
+        {
+            return refused;
+        }
+
         var v = new Validation();
         var normalized = CodeInput.Parse(code, v, "code");
         if (!v.IsValid)
         {
+            await guard.RecordFailureAsync(institutionId);
             return v.ToProblem();
         }
 
-        var institutionId = user.ScopeOf();
         var voucher = await grains.Grain<IVoucherGrain>(normalized!).GetAsync();
+        if (voucher is null)
+        {
+            await guard.RecordFailureAsync(institutionId);
+        }
+
         if (voucher is null || voucher.InstitutionId != institutionId)
         {
             return ProblemTypes.NotFoundProblem("A voucher used at this institution");

@@ -55,13 +55,9 @@ public static class InstitutionEndpoints
         }
 
         var institution = user.ScopeOf();
-        if (guard.RefusedFor(institution) is { } wait)
+        if (guard.Refusal(institution, response) is { } refused)
         {
-            var seconds = (int)Math.Ceiling(wait.TotalSeconds);
-            response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return ProblemTypes.Problem(StatusCodes.Status429TooManyRequests, ProblemTypes.TooManyFailedLookups,
-                "Too many codes that name no voucher were looked up; verifications resume after Retry-After.",
-                $"Retry after {seconds} s.");
+            return refused;
         }
 
         var code = VoucherCode.Normalize(body.Code)!;
@@ -95,19 +91,36 @@ public static class InstitutionEndpoints
     }
 
     private static async Task<Results<Ok<VoucherView>, ValidationProblem, ProblemHttpResult>> UseAsync(
-        string code, UseRequest? body, ClaimsPrincipal user, IGrainFactory grains, HttpRequest request)
+        string code, UseRequest? body, ClaimsPrincipal user, IGrainFactory grains, FailedLookupGuard guard,
+        HttpRequest request, HttpResponse response)
     {
+        var institution = user.ScopeOf();
+        if (guard.Refusal(institution, response) is { } refused)
+        {
+            return refused;
+        }
+
         var v = new Validation();
         var normalized = CodeInput.Parse(code, v, "code");
         var (courseId, classId) = EnrolmentInput.Parse(body?.CourseId, body?.ClassId, v);
         var device = DeviceInput.Parse(request, v);
         if (!v.IsValid)
         {
+            if (normalized is null)
+            {
+                await guard.RecordFailureAsync(institution);
+            }
+
             return v.ToProblem();
         }
 
-        var use = new VoucherUse(user.ScopeOf(), UseMode.Offline, user.FindFirstValue(ClaimTypes.NameIdentifier), device, courseId, classId);
+        var use = new VoucherUse(institution, UseMode.Offline, user.FindFirstValue(ClaimTypes.NameIdentifier), device, courseId, classId);
         var result = await grains.Grain<IVoucherGrain>(normalized!).UseAsync(use);
+        if (result.Status == VoucherCommandStatus.NotFound)
+        {
+            await guard.RecordFailureAsync(institution);
+        }
+
         return result.Status switch
         {
             VoucherCommandStatus.Done => TypedResults.Ok(result.Voucher!),

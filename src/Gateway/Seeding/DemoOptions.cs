@@ -7,6 +7,12 @@ public sealed class DemoOptions
 
     public bool Enabled { get; set; }
 
+    /// <summary>
+    /// Lets a cluster start with the demo data or a published demo secret (tests, the compose demo); logged as critical.
+    /// Without it cluster mode refuses to start (see <see cref="Security.ClusterSafety"/>).
+    /// </summary>
+    public bool AllowInCluster { get; set; }
+
     /// <summary>Overrides of the demo API keys' secrets by key id (default secret: "demo-" + key id).</summary>
     public Dictionary<string, string> Secrets { get; set; } = [];
 

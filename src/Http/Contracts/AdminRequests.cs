@@ -23,9 +23,13 @@ public sealed record BatchRequest
     public string[]? EnabledChannelIds { get; init; }
     public bool RequiresCommitment { get; init; }
 
-    /// <summary>Maps the body to a definition, or adds the errors of every missing or invalid field.</summary>
-    public BatchDefinition? ToDefinition(string adminRegion, Validation v)
+    /// <summary>
+    /// Maps the body to a definition, or adds the errors of every missing or invalid field, judging its schedule at
+    /// <paramref name="now"/> (against <paramref name="previous"/>, the definition it replaces, on a PUT).
+    /// </summary>
+    public BatchDefinition? ToDefinition(string adminRegion, DateTimeOffset now, Validation v, BatchDefinition? previous = null)
     {
+        ArgumentNullException.ThrowIfNull(v);
         var title = v.Required(Title, "title");
         var programId = v.Required(ProgramId, "programId");
         var opens = v.Required(ClaimOpensAt, "claimOpensAt");
@@ -64,6 +68,7 @@ public sealed record BatchRequest
             RequiresCommitment = RequiresCommitment,
         };
         v.AddAll(BatchDefinitionRules.Validate(definition));
+        v.AddAll(BatchDefinitionRules.ValidateSchedule(definition, now, previous));
         return v.IsValid ? definition : null;
     }
 }

@@ -42,11 +42,10 @@ public sealed class PersonInput(TimeProvider time, PersonKeys keys, IOptions<Vou
 
     public string? Name(string? value, Validation validation)
     {
-        var name = value?.Trim();
-        if (string.IsNullOrEmpty(name) || name.Length > MaxNameLength || name.Any(char.IsControl))
+        var name = DisplayText.Check(value, MaxNameLength, out var error);
+        if (name is null)
         {
-            validation.Add("name", $"The name is required, at most {MaxNameLength} characters.");
-            return null;
+            validation.Add("name", error!);
         }
 
         return name;

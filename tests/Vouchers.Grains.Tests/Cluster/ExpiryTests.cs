@@ -126,7 +126,7 @@ public sealed class ExpiryTests(ClusterFixture fixture)
     public async Task AFixedExpiryAppliesToEveryVoucherWhateverItsClaimDay()
     {
         var fixedExpiry = Now.AddDays(3).AddMinutes(17);
-        var batchId = await Grains.CreateBatchAsync(TestData.Batch(Now) with { DaysValidAfterClaim = null, FixedExpiry = fixedExpiry });
+        var batchId = await Grains.CreateBatchAsync(TestData.Batch(Now) with { ClaimClosesAt = Now.AddDays(3), DaysValidAfterClaim = null, FixedExpiry = fixedExpiry });
         var early = await Grains.ClaimCodeAsync(TestData.Claim(batchId, TestData.NewPersonKey()));
         AdvanceTo(Now.AddDays(2));
         var late = await Grains.ClaimCodeAsync(TestData.Claim(batchId, TestData.NewPersonKey()));
@@ -154,5 +154,26 @@ public sealed class ExpiryTests(ClusterFixture fixture)
         Assert.Equal(ClaimOutcome.OutsideClaimWindow, late.Outcome);
         Assert.Empty(await Grains.GetGrain<IPersonLedgerGrain>(person).GetWalletAsync(TestData.ChannelA));
         Assert.Equal(1, (await Grains.CountersAsync(batchId)).Claimed);
+    }
+
+    [Fact]
+    public async Task ABatchWhoseWindowEndedStaysActiveAndEditableButCannotBeActivatedAgain()
+    {
+        var definition = TestData.Batch(Now) with { ClaimClosesAt = Now.AddHours(2) };
+        var batchId = await Grains.CreateBatchAsync(definition);
+        var code = await Grains.ClaimCodeAsync(TestData.Claim(batchId, TestData.NewPersonKey()));
+        AdvanceTo(Now.AddHours(3));
+        var batch = Grains.GetGrain<IBatchGrain>(batchId);
+
+        Assert.Equal(BatchStatus.Active, (await batch.GetAsync())!.Status);
+        Assert.Equal(BatchCommandStatus.Done, (await batch.UpdateAsync(definition with { Title = "Renamed after the window" })).Status);
+        var reopenedInThePast = await batch.UpdateAsync(definition with { ClaimClosesAt = Now.AddMinutes(-1) });
+        Assert.Equal((BatchCommandStatus.Invalid, "claimClosesAt"), (reopenedInThePast.Status, reopenedInThePast.Field));
+        Assert.Equal(BatchCommandStatus.Done, (await batch.PauseAsync()).Status);
+        var activated = await batch.ActivateAsync();
+
+        Assert.Equal((BatchCommandStatus.Invalid, "claimClosesAt", BatchStatus.Paused), (activated.Status, activated.Field, activated.Batch!.Status));
+        Assert.Equal(VerifyVerdict.Valid, (await Grains.GetGrain<IVoucherGrain>(code).VerifyAsync(TestData.InstitutionA)).Verdict);
+        Assert.Equal("Renamed after the window", (await batch.GetAsync())!.Definition.Title);
     }
 }

@@ -42,6 +42,7 @@ public sealed class BatchDefinitionRulesTests
         ["days valid above the maximum"] = d => d with { DaysValidAfterClaim = BatchDefinitionRules.MaxDaysValid + 1 },
         ["both validities"] = d => d with { FixedExpiry = d.ClaimClosesAt },
         ["fixed expiry when the window opens"] = d => d with { DaysValidAfterClaim = null, FixedExpiry = d.ClaimOpensAt },
+        ["fixed expiry before the window closes"] = d => d with { DaysValidAfterClaim = null, FixedExpiry = d.ClaimClosesAt.AddTicks(-1) },
         ["institution id with a space"] = d => d with { EligibleInstitutionIds = ["inst a"] },
         ["duplicate institution ids"] = d => d with { EligibleInstitutionIds = ["inst-a", "inst-a"] },
         ["too many institution ids"] = d => d with { EligibleInstitutionIds = [.. Enumerable.Range(0, 201).Select(i => $"inst-{i}")] },
@@ -94,6 +95,7 @@ public sealed class BatchDefinitionRulesTests
     [InlineData("days valid above the maximum", "daysValidAfterClaim")]
     [InlineData("both validities", "fixedExpiry")]
     [InlineData("fixed expiry when the window opens", "fixedExpiry")]
+    [InlineData("fixed expiry before the window closes", "fixedExpiry")]
     [InlineData("institution id with a space", "eligibleInstitutionIds")]
     [InlineData("duplicate institution ids", "eligibleInstitutionIds")]
     [InlineData("too many institution ids", "eligibleInstitutionIds")]
@@ -124,6 +126,53 @@ public sealed class BatchDefinitionRulesTests
             .Select(a => (string)a.GetData(null!).Single()[0]);
 
         Assert.Equal(Breakages.Keys.Order(StringComparer.Ordinal), covered.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void AFixedExpiryAtTheEndOfTheClaimWindowIsValid()
+    {
+        Assert.Empty(BatchDefinitionRules.Validate(Valid with { DaysValidAfterClaim = null, FixedExpiry = Valid.ClaimClosesAt }));
+    }
+
+    [Fact]
+    public void AClaimWindowThatIsOverAlreadyIsRefusedByName()
+    {
+        var errors = BatchDefinitionRules.ValidateSchedule(Valid, now: Valid.ClaimClosesAt);
+
+        Assert.Equal("claimClosesAt", Assert.Single(errors).Key);
+        Assert.Empty(BatchDefinitionRules.ValidateSchedule(Valid, now: Valid.ClaimClosesAt.AddTicks(-1)));
+    }
+
+    [Fact]
+    public void AFixedExpiryInThePastIsRefusedByName()
+    {
+        var definition = Valid with { DaysValidAfterClaim = null, ClaimOpensAt = Opens.AddDays(-60), ClaimClosesAt = Opens.AddDays(30), FixedExpiry = Opens.AddDays(30) };
+
+        var errors = BatchDefinitionRules.ValidateSchedule(definition, now: Opens.AddDays(31));
+
+        Assert.Equal(["claimClosesAt", "fixedExpiry"], errors.Keys.Order(StringComparer.Ordinal));
+        Assert.Empty(BatchDefinitionRules.ValidateSchedule(definition, now: Opens));
+    }
+
+    [Fact]
+    public void AChangeOfABatchWhoseWindowEndedIsJudgedOnlyByWhatItChanges()
+    {
+        var ended = Valid with { DaysValidAfterClaim = null, FixedExpiry = Valid.ClaimClosesAt };
+        var now = Valid.ClaimClosesAt.AddDays(1);
+
+        Assert.Empty(BatchDefinitionRules.ValidateSchedule(ended with { Title = "Renamed" }, now, previous: ended));
+        Assert.Equal("claimClosesAt", Assert.Single(BatchDefinitionRules.ValidateSchedule(
+            ended with { ClaimClosesAt = now.AddTicks(-1), FixedExpiry = now.AddDays(1) }, now, previous: ended)).Key);
+        Assert.Empty(BatchDefinitionRules.ValidateSchedule(ended with { ClaimClosesAt = now.AddDays(1), FixedExpiry = now.AddDays(1) }, now, previous: ended));
+    }
+
+    [Fact]
+    public void ABatchWhoseWindowIsOverOrWhoseExpiryPassedCannotBeActivated()
+    {
+        Assert.Null(BatchDefinitionRules.ActivationRefusal(Valid, Opens));
+        Assert.Equal("claimClosesAt", BatchDefinitionRules.ActivationRefusal(Valid, Valid.ClaimClosesAt)?.Field);
+        var fixedExpiry = Valid with { DaysValidAfterClaim = null, FixedExpiry = Valid.ClaimClosesAt };
+        Assert.Equal("claimClosesAt", BatchDefinitionRules.ActivationRefusal(fixedExpiry, Valid.ClaimClosesAt)?.Field);
     }
 
     [Fact]

@@ -1,6 +1,8 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
+using Vouchers.Testing.Logging;
 
 namespace Vouchers.Integration.Tests.Infrastructure;
 
@@ -8,9 +10,13 @@ namespace Vouchers.Integration.Tests.Infrastructure;
 /// The real gateway, in-process, in cluster mode: with ConnectionStrings:Vouchers set it is an Orleans client
 /// that finds the silos through the PostgreSQL membership table. UseSetting (not app configuration) because
 /// Program reads the connection string before the host is built. With <paramref name="coHost"/> it hosts a
-/// cluster silo itself (Orleans:CoHost) on the silo and gateway ports of <paramref name="settings"/>.
+/// cluster silo itself (Orleans:CoHost) on the silo and gateway ports of <paramref name="settings"/>. The demo runs on
+/// the cluster on purpose (Demo:AllowInCluster); <paramref name="overrides"/> replace any of these settings, and
+/// <paramref name="logs"/>, when given, receives what the gateway logs.
 /// </summary>
-internal sealed class ClusterGatewayFactory(SiloSettings settings, bool coHost = false) : WebApplicationFactory<Program>
+internal sealed class ClusterGatewayFactory(
+    SiloSettings settings, bool coHost = false, IReadOnlyDictionary<string, string>? overrides = null, CapturedLogs? logs = null)
+    : WebApplicationFactory<Program>
 {
     /// <summary>Fixed, as in production: person keys must not change between gateway instances.</summary>
     public const string PersonKeySecret = "integration-tests-person-key-secret";
@@ -21,12 +27,23 @@ internal sealed class ClusterGatewayFactory(SiloSettings settings, bool coHost =
         builder.UseSetting("Orleans:ClusterId", settings.ClusterId);
         builder.UseSetting("Orleans:ServiceId", settings.ServiceId);
         builder.UseSetting("Demo:Enabled", "true");
+        builder.UseSetting("Demo:AllowInCluster", "true");
         builder.UseSetting("Security:PersonKeySecret", PersonKeySecret);
         if (coHost)
         {
             builder.UseSetting("Orleans:CoHost", "true");
             builder.UseSetting("Orleans:SiloPort", settings.SiloPort.ToString(CultureInfo.InvariantCulture));
             builder.UseSetting("Orleans:GatewayPort", settings.GatewayPort.ToString(CultureInfo.InvariantCulture));
+        }
+
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
+
+        if (logs is not null)
+        {
+            builder.ConfigureLogging(l => l.AddProvider(logs));
         }
     }
 }

@@ -168,6 +168,9 @@ public static class VoucherApi
     public static Task<HttpResponseMessage> PostJsonAsync<T>(this HttpClient client, string path, T body) =>
         client.PostAsJsonAsync(path, body, Json);
 
+    public static Task<HttpResponseMessage> PutJsonAsync<T>(this HttpClient client, string path, T body) =>
+        client.PutAsJsonAsync(path, body, Json);
+
     /// <summary>Sends <paramref name="json"/> byte for byte (for bodies a serializer would never write).</summary>
     public static Task<HttpResponseMessage> PostRawAsync(this HttpClient client, string path, string json, string contentType = "application/json") =>
         client.PostAsync(path, new StringContent(json, Encoding.UTF8, contentType));

@@ -83,6 +83,7 @@
       "alreadyUsed.reason": "此券已于 {date} 在{place}登记使用",
       "alreadyUsed.here": "本机构",
       "alreadyUsed.elsewhere": "其他机构（{institution}）",
+      "alreadyUsed.elsewhereOnly": "此券已在其他机构登记使用",
       "notForThisInstitution.title": "本机构不可用",
       "notForThisInstitution.reason": "此券只能在批次指定的培训机构使用",
       "tooMany.title": "请稍候",
@@ -153,6 +154,7 @@
       "alreadyUsed.reason": "Enrolled at {place} on {date}",
       "alreadyUsed.here": "this institution",
       "alreadyUsed.elsewhere": "another institution ({institution})",
+      "alreadyUsed.elsewhereOnly": "Enrolled at another institution",
       "notForThisInstitution.title": "NOT VALID HERE",
       "notForThisInstitution.reason": "This voucher can be used only at the institutions its batch names",
       "tooMany.title": "PLEASE WAIT",
@@ -375,7 +377,9 @@
       case "expired":
         return t("expired.reason", { date: v ? datePart(v.expiresAt) : "" });
       case "alreadyUsed": {
-        if (!v || !v.usedAt) { return t("other.reason"); }
+        // A voucher used at another institution comes with its verdict only: no date, no place.
+        if (!v) { return t("alreadyUsed.elsewhereOnly"); }
+        if (!v.usedAt) { return t("other.reason"); }
         const here = me && v.institutionId === me.institutionId;
         const place = here ? t("alreadyUsed.here") : t("alreadyUsed.elsewhere", { institution: v.institutionId ?? "" });
         return t("alreadyUsed.reason", { date: datePart(v.usedAt, true), place });

@@ -90,11 +90,16 @@ public enum BatchCommandStatus
     Invalid = 4,
 }
 
+/// <param name="Status">What happened.</param>
+/// <param name="Batch">The batch after the command, when it exists.</param>
+/// <param name="Detail">Why the command was refused.</param>
+/// <param name="Field">The JSON path of the definition field that made it <see cref="BatchCommandStatus.Invalid"/>, when one did.</param>
 [GenerateSerializer, Immutable, Alias("BatchCommandResult")]
 public sealed record BatchCommandResult(
     [property: Id(0)] BatchCommandStatus Status,
     [property: Id(1)] BatchSnapshot? Batch,
-    [property: Id(2)] string? Detail = null);
+    [property: Id(2)] string? Detail = null,
+    [property: Id(3)] string? Field = null);
 
 /// <summary>A catalog line: enough to list and filter batches without activating each batch grain.</summary>
 [GenerateSerializer, Immutable, Alias("BatchSummary")]

@@ -12,6 +12,8 @@ public static class BatchDefinitionRules
     public const decimal MaxSubsidy = 100_000m;
     public const int MaxListLength = 200;
     public const int MaxDaysValid = 3650;
+    public const int MaxTitleLength = 200;
+    public const int MaxFundingSourceLength = 100;
 
     /// <summary>Errors keyed by the JSON path of the offending field; empty when the definition is valid.</summary>
     public static Dictionary<string, string[]> Validate(BatchDefinition d)
@@ -27,9 +29,9 @@ public static class BatchDefinitionRules
             list.Add(message);
         }
 
-        if (string.IsNullOrWhiteSpace(d.Title) || d.Title.Length > 200)
+        if (DisplayText.Check(d.Title, MaxTitleLength, out var titleError) is null)
         {
-            Add("title", "The title is required and must have at most 200 characters.");
+            Add("title", titleError!);
         }
 
         if (!Identifiers.IsValidSlug(d.ProgramId))
@@ -52,9 +54,9 @@ public static class BatchDefinitionRules
             Add("subsidyAmount", $"The subsidy amount must be above 0 and at most {MaxSubsidy} yuan, with at most two decimals.");
         }
 
-        if (string.IsNullOrWhiteSpace(d.FundingSource) || d.FundingSource.Length > 100)
+        if (DisplayText.Check(d.FundingSource, MaxFundingSourceLength, out var fundingError) is null)
         {
-            Add("fundingSource", "The funding source is required and must have at most 100 characters.");
+            Add("fundingSource", fundingError!);
         }
 
         if (d.ClaimClosesAt <= d.ClaimOpensAt)
@@ -73,8 +75,9 @@ public static class BatchDefinitionRules
             case ({ } days, null) when days is < 0 or > MaxDaysValid:
                 Add("daysValidAfterClaim", $"Days valid must be between 0 and {MaxDaysValid}.");
                 break;
-            case (null, { } expiry) when expiry <= d.ClaimOpensAt:
-                Add("fixedExpiry", "The fixed expiry must come after the claim window opens.");
+            case (null, { } expiry) when expiry < d.ClaimClosesAt:
+                // A voucher claimed in the window's last moment would be expired before it was claimed.
+                Add("fixedExpiry", "The fixed expiry must not come before the claim window closes.");
                 break;
         }
 
@@ -117,6 +120,47 @@ public static class BatchDefinitionRules
         CheckSlugList(rules.TargetGroups, "eligibility.targetGroups", Add);
 
         return errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
+    }
+
+    /// <summary>
+    /// The checks that depend on the instant <paramref name="now"/> at which a definition is made or changed: its claim
+    /// window must not be over and its fixed expiry not past. When it replaces <paramref name="previous"/> (a PUT),
+    /// only a changed claimClosesAt or fixedExpiry is judged, so an existing batch whose window has ended can still
+    /// be edited; it simply admits no claim. The gateway checks with its clock, the batch grain again with its own.
+    /// </summary>
+    /// <returns>Errors keyed by the JSON path of the offending field; empty when the schedule is fine.</returns>
+    public static Dictionary<string, string[]> ValidateSchedule(BatchDefinition d, DateTimeOffset now, BatchDefinition? previous = null)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        var errors = new Dictionary<string, string[]>();
+        if (d.ClaimClosesAt <= now && d.ClaimClosesAt != previous?.ClaimClosesAt)
+        {
+            errors["claimClosesAt"] = ["The claim window is over already: claimClosesAt lies in the past."];
+        }
+
+        if (d.FixedExpiry is { } expiry && expiry <= now && expiry != previous?.FixedExpiry)
+        {
+            errors["fixedExpiry"] = ["The fixed expiry lies in the past."];
+        }
+
+        return errors;
+    }
+
+    /// <summary>
+    /// Why a batch cannot be activated at <paramref name="now"/>: its claim window is over, or its fixed expiry has
+    /// passed, so it could never issue a usable voucher. Null when it can. An active batch stays active either way.
+    /// </summary>
+    public static (string Field, string Message)? ActivationRefusal(BatchDefinition d, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        if (d.ClaimClosesAt <= now)
+        {
+            return ("claimClosesAt", "The claim window is over: set a later claimClosesAt before activating the batch.");
+        }
+
+        return d.FixedExpiry is { } expiry && expiry <= now
+            ? ("fixedExpiry", "The fixed expiry has passed: set a later fixedExpiry before activating the batch.")
+            : null;
     }
 
     private static void CheckSlugList(IReadOnlyCollection<string> ids, string field, Action<string, string> add)

@@ -86,9 +86,9 @@ public static class CheckInRules
             errors["courseId"] = ["The course id has 2 to 64 lower-case letters, digits and hyphens."];
         }
 
-        if (string.IsNullOrWhiteSpace(d.Title) || d.Title.Length > MaxTitleLength || d.Title.Any(char.IsControl))
+        if (DisplayText.Check(d.Title, MaxTitleLength, out var titleError) is null)
         {
-            errors["title"] = [$"The title is required, at most {MaxTitleLength} characters."];
+            errors["title"] = [titleError!];
         }
 
         if (d.EndsAt <= d.StartsAt)

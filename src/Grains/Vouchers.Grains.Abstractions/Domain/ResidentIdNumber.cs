@@ -37,7 +37,7 @@ public sealed class ResidentIdNumber
     public Gender Gender => (Value[16] - '0') % 2 == 1 ? Gender.Male : Gender.Female;
 
     /// <summary>Shows the region's first four digits and the last four characters only.</summary>
-    public string Masked => string.Concat(Value.AsSpan(0, 4), "**********", Value.AsSpan(14, 4));
+    public string Masked => Masking.MaskIdNumber(Value);
 
     public PersonProfile ToProfile() => new(BirthDate, RegionCode, Gender);
 

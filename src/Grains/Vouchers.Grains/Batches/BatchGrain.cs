@@ -42,7 +42,7 @@ internal sealed partial class BatchGrain(
             return new(BatchCommandStatus.AlreadyExists, await SnapshotAsync());
         }
 
-        if (await InvalidAsync(definition) is { } invalid)
+        if (await InvalidAsync(definition, previous: null) is { } invalid)
         {
             return invalid;
         }
@@ -70,7 +70,7 @@ internal sealed partial class BatchGrain(
             return new(BatchCommandStatus.InvalidTransition, await SnapshotAsync(), "A closed batch cannot be changed.");
         }
 
-        if (await InvalidAsync(definition) is { } invalid)
+        if (await InvalidAsync(definition, Definition) is { } invalid)
         {
             return invalid;
         }
@@ -107,8 +107,16 @@ internal sealed partial class BatchGrain(
         return await DoneAsync();
     }
 
-    public Task<BatchCommandResult> ActivateAsync() =>
-        TransitionAsync(BatchStatus.Active, BatchStatus.Draft, BatchStatus.Paused);
+    public async Task<BatchCommandResult> ActivateAsync()
+    {
+        if (Definition is { } d && state.State.Status is BatchStatus.Draft or BatchStatus.Paused
+            && BatchDefinitionRules.ActivationRefusal(d, time.GetUtcNow()) is var (field, message))
+        {
+            return new(BatchCommandStatus.Invalid, await SnapshotAsync(), message, field);
+        }
+
+        return await TransitionAsync(BatchStatus.Active, BatchStatus.Draft, BatchStatus.Paused);
+    }
 
     public Task<BatchCommandResult> PauseAsync() =>
         TransitionAsync(BatchStatus.Paused, BatchStatus.Active);
@@ -293,12 +301,18 @@ internal sealed partial class BatchGrain(
         }
     }
 
-    private async Task<BatchCommandResult?> InvalidAsync(BatchDefinition definition)
+    private async Task<BatchCommandResult?> InvalidAsync(BatchDefinition definition, BatchDefinition? previous)
     {
         var errors = BatchDefinitionRules.Validate(definition);
+        foreach (var (field, messages) in BatchDefinitionRules.ValidateSchedule(definition, time.GetUtcNow(), previous))
+        {
+            errors[field] = [.. errors.GetValueOrDefault(field, []), .. messages];
+        }
+
         return errors.Count == 0
             ? null
-            : new(BatchCommandStatus.Invalid, Definition is null ? null : await SnapshotAsync(), string.Join(" ", errors.SelectMany(e => e.Value)));
+            : new(BatchCommandStatus.Invalid, Definition is null ? null : await SnapshotAsync(),
+                string.Join(" ", errors.SelectMany(e => e.Value)), errors.Keys.First());
     }
 
     private async Task<BatchCommandResult> DoneAsync() => new(BatchCommandStatus.Done, await SnapshotAsync());

@@ -84,7 +84,7 @@ internal sealed partial class ClassSessionGrain(
         state.State.CheckIns[request.PersonKey] = checkIn;
         await state.WriteStateAsync();
         await RecordClassAsync(voucher.Code, definition.ClassId);
-        LogCheckedIn(InstitutionId, SessionId, voucher.Code, distance);
+        LogCheckedIn(InstitutionId, SessionId, Masking.MaskCode(voucher.Code), distance);
         return new(CheckInOutcome.CheckedIn, checkIn, View(), distance, place.RadiusMeters);
     }
 
@@ -112,8 +112,8 @@ internal sealed partial class ClassSessionGrain(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Session {SessionId} of class {ClassId} published by {InstitutionId}, starting {StartsAt}")]
     private partial void LogPublished(string institutionId, string sessionId, string classId, DateTimeOffset startsAt);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Voucher {Code} checked in to session {SessionId} of {InstitutionId}, {DistanceMeters} m away")]
-    private partial void LogCheckedIn(string institutionId, string sessionId, string code, double distanceMeters);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Voucher {MaskedCode} checked in to session {SessionId} of {InstitutionId}, {DistanceMeters} m away")]
+    private partial void LogCheckedIn(string institutionId, string sessionId, string maskedCode, double distanceMeters);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Check-in to session {SessionId} of {InstitutionId} refused: {Outcome}, {DistanceMeters} m away")]
     private partial void LogRefused(string institutionId, string sessionId, CheckInOutcome outcome, double distanceMeters);

@@ -79,7 +79,7 @@ internal sealed partial class VoucherGrain(
         // The use is durable in the voucher's state; it is answered only once its record is stored too. Should that
         // fail, the caller gets an error and its retry (answered as done) records it.
         await records.AppendAsync(RecordOf(use, VerifyVerdict.Valid));
-        LogUsed(Code, issue.BatchId, use.InstitutionId, use.Mode);
+        LogUsed(Masking.MaskCode(Code), issue.BatchId, use.InstitutionId, use.Mode);
         return Done();
     }
 
@@ -121,7 +121,7 @@ internal sealed partial class VoucherGrain(
         {
             var status = CurrentStatus();
             var verdict = status == VoucherStatus.Claimed ? VerifyVerdict.Valid : VerdictFor(status);
-            return new(VoucherCommandStatus.Rejected, verdict, View(), DescribeNotApplicable(status, institutionId));
+            return new(VoucherCommandStatus.Rejected, verdict, ViewFor(institutionId), DescribeNotApplicable(status, institutionId));
         }
 
         state.State.Status = VoucherStatus.SubsidyApplied;
@@ -160,7 +160,7 @@ internal sealed partial class VoucherGrain(
         state.State.ClosedAt = time.GetUtcNow();
         await state.WriteStateAsync();
         await Batch.OnRedeemedAsync(issue.SubsidyAmount);
-        LogRedeemed(Code, issue.BatchId, applicationId);
+        LogRedeemed(Masking.MaskCode(Code), issue.BatchId, applicationId);
         return Done();
     }
 
@@ -192,7 +192,7 @@ internal sealed partial class VoucherGrain(
         var status = CurrentStatus();
         if (status != VoucherStatus.Claimed)
         {
-            return new(VerdictFor(status), View());
+            return new(VerdictFor(status), ViewFor(institutionId));
         }
 
         if (!issue.EligibleInstitutionIds.IsDefaultOrEmpty && !issue.EligibleInstitutionIds.Contains(institutionId))
@@ -223,6 +223,13 @@ internal sealed partial class VoucherGrain(
         _ => "The voucher cannot be applied for.",
     };
 
+    /// <summary>
+    /// What an institution may see of the voucher: all of it, unless the voucher was used at another institution, in
+    /// which case nothing (the caller gets the verdict only: no holder, no dates, no batch).
+    /// </summary>
+    private VoucherView? ViewFor(string institutionId) =>
+        state.State.InstitutionId is { } usedAt && usedAt != institutionId ? null : View();
+
     private VoucherView View()
     {
         var i = state.State.Issue!;
@@ -245,9 +252,9 @@ internal sealed partial class VoucherGrain(
     private static VoucherCommandResult Reject(VerifyResult check) =>
         new(check.Verdict == VerifyVerdict.Unknown ? VoucherCommandStatus.NotFound : VoucherCommandStatus.Rejected, check.Verdict, check.Voucher);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Voucher {Code} of batch {BatchId} used at {InstitutionId} ({Mode})")]
-    private partial void LogUsed(string code, string batchId, string institutionId, UseMode mode);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Voucher {MaskedCode} of batch {BatchId} used at {InstitutionId} ({Mode})")]
+    private partial void LogUsed(string maskedCode, string batchId, string institutionId, UseMode mode);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Voucher {Code} of batch {BatchId} redeemed by application {ApplicationId}")]
-    private partial void LogRedeemed(string code, string batchId, string applicationId);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Voucher {MaskedCode} of batch {BatchId} redeemed by application {ApplicationId}")]
+    private partial void LogRedeemed(string maskedCode, string batchId, string applicationId);
 }
