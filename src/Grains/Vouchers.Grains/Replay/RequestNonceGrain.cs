@@ -26,7 +26,7 @@ internal sealed partial class RequestNonceGrain(
     ILogger<RequestNonceGrain> logger) : Grain, IRequestNonceGrain
 {
     /// <summary>How far past the latest signing time a recorded horizon reaches: one state write per this much signing time.</summary>
-    internal const long HorizonStepSeconds = 30;
+    internal const long HorizonStepSeconds = 10;
 
     private const int EntryBytes = 24;
 
