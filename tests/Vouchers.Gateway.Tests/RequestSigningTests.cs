@@ -126,6 +126,22 @@ public sealed class RequestSigningTests(GatewayFactory gateway) : IClassFixture<
     }
 
     [Fact]
+    public void TheWorkedExampleOfTheApiDocsSignsAsDocumented()
+    {
+        const string body = "{\"idNumber\":\"440305199003072319\"}";
+        var secret = gateway.SigningSecret(Demo.SignNationalApp);
+
+        Assert.Equal("4XaKc32tmpkgYepsqpPbTwy4FwzhaNlQvcpOaOzefRs", secret);
+        Assert.Equal(
+            "POST\n/api/v1/channel/wallet\n1796371200\n5K8vQ2mX9pLr4TzA\nee3294cf35b63d3b1f2a82521148b863ea6c470649e4af4318d58ebf5eb1368c\n",
+            RequestSignature.CanonicalString("POST", "/api/v1/channel/wallet", 1796371200, "5K8vQ2mX9pLr4TzA", System.Text.Encoding.UTF8.GetBytes(body)));
+        Assert.Equal(
+            "VOUCHERS-HMAC-SHA256 keyId=\"sign-national-app\",timestamp=\"1796371200\",nonce=\"5K8vQ2mX9pLr4TzA\",signature=\"Yh4iuLv/wC17LzQ7bn6lv9r5bCMOKZy/tfNy0v65Mcs=\"",
+            RequestSignature.Sign(Demo.SignNationalApp, SigningSecrets.HmacKey(secret), "POST", "/api/v1/channel/wallet", 1796371200, "5K8vQ2mX9pLr4TzA",
+                System.Text.Encoding.UTF8.GetBytes(body)));
+    }
+
+    [Fact]
     public async Task AChannelsApiKeyStillWorksInTheZeroSetupDemo()
     {
         var response = await gateway.ApiKeyClientFor(Demo.ChannelNationalApp).GetAsync("/api/v1/channel/batches");
