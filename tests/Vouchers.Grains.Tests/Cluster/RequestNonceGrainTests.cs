@@ -96,6 +96,10 @@ public sealed class RequestNonceGrainTests(ClusterFixture fixture)
         Assert.False(stored.Clean);
         Assert.True(stored.Horizon >= signedAt, $"horizon {stored.Horizon} < accepted signing time {signedAt}");
         Assert.Empty(stored.Nonces);
+
+        // Requests signed up to the clock need no horizon (the successor's activation time covers them): no write.
+        Assert.Equal(NonceVerdict.Accepted, await grain.AcceptAsync(NewNonce(), Now, Window));
+        Assert.Equal(stored.Horizon, (await ReadStateAsync(grain)).Horizon);
     }
 
     [Fact]

@@ -13,10 +13,10 @@ namespace Vouchers.Grains.Replay;
 /// <item>every activation writes <c>Clean = false</c> before it accepts anything, and <c>Clean = true</c> with its
 /// unexpired nonces when it deactivates; an activation that finds <c>Clean = false</c> knows its predecessor died with
 /// nonces it never wrote, so it refuses every request signed before its own activation, for one window;</item>
-/// <item>a request may be signed up to a window in the future, which that rule alone would let through again; so an
-/// activation records a horizon (the latest signing time it may accept, a little ahead) before it accepts a request
-/// signed after the last one recorded, and a recovering activation refuses what was signed up to the dead one's
-/// horizon too.</item>
+/// <item>a request may be signed up to a window ahead of the clock, which that rule alone would let through again; so
+/// before an activation accepts a request signed ahead of its clock and after the last horizon it recorded, it records
+/// a new horizon (that signing time, a little further), and a recovering activation refuses what was signed up to the
+/// dead one's horizon too.</item>
 /// </list>
 /// Signed anew, a refused request is accepted. Not reentrant: one call at a time, each a few hash-set operations.
 /// </summary>
@@ -82,7 +82,9 @@ internal sealed partial class RequestNonceGrain(
             return NonceVerdict.SignedBeforeRecovery;
         }
 
-        if (signedAt > horizon)
+        // A request signed at or before the grain's "now" is covered after a crash by the successor's activation time;
+        // only one signed ahead of the clock needs the horizon, so clients with synchronised clocks cost no write.
+        if (signedAt > now && signedAt > horizon)
         {
             horizon = signedAt + HorizonStepSeconds;
             await SaveAsync(clean: false);
