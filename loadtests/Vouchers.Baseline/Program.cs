@@ -7,6 +7,7 @@ using Vouchers.Baseline.Problems;
 using Vouchers.Baseline.Security;
 using Vouchers.Contracts;
 using Vouchers.Http.Persons;
+using Vouchers.Http.Signing;
 
 // The baseline of docs/BENCHMARKS.md: the gateway's claim, wallet and verify contract on plain ASP.NET Core + Npgsql.
 //   ConnectionStrings__Baseline="Host=...;Database=baseline;...;Maximum Pool Size=64" Urls=http://127.0.0.1:5081 \
@@ -24,6 +25,9 @@ builder.Services.AddSingleton(NpgsqlDataSource.Create(connectionString));
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<BatchStore>();
 builder.Services.AddSingleton<ClaimStore>();
+builder.Services.AddSingleton<NonceStore>();
+builder.Services.AddSingleton<DemoSigningKeys>();
+builder.Services.AddHostedService<NonceSweeper>();
 builder.Services.AddOptions<VoucherSecurityOptions>().BindConfiguration(VoucherSecurityOptions.Section);
 builder.Services.AddSingleton<PersonKeys>();
 builder.Services.AddSingleton<PersonInput>();
@@ -34,8 +38,12 @@ builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
     c.ProblemDetails.Extensions.TryAdd("traceId", c.HttpContext.TraceIdentifier));
 builder.Services.AddExceptionHandler<BadRequestHandler>();
 
-builder.Services.AddAuthentication(DemoApiKeyHandler.SchemeName)
-    .AddScheme<AuthenticationSchemeOptions, DemoApiKeyHandler>(DemoApiKeyHandler.SchemeName, null);
+// Channels sign their requests (as the load generator does against both); admins and institutions send API keys.
+builder.Services.AddAuthentication("Caller")
+    .AddPolicyScheme("Caller", null, o => o.ForwardDefaultSelector = c =>
+        RequestSignature.IsSigned(c.Request.Headers.Authorization.ToString()) ? SignatureHandler.SchemeName : DemoApiKeyHandler.SchemeName)
+    .AddScheme<AuthenticationSchemeOptions, DemoApiKeyHandler>(DemoApiKeyHandler.SchemeName, null)
+    .AddScheme<AuthenticationSchemeOptions, SignatureHandler>(SignatureHandler.SchemeName, null);
 builder.Services.AddAuthorizationBuilder()
     .AddPolicy(nameof(PrincipalRole.Admin), p => p.RequireRole(nameof(PrincipalRole.Admin)))
     .AddPolicy(nameof(PrincipalRole.Channel), p => p.RequireRole(nameof(PrincipalRole.Channel)))

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Scalar.AspNetCore;
@@ -51,8 +50,7 @@ builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
 builder.Services.AddExceptionHandler<ApiExceptionHandler>();
 builder.Services.AddClaimAdmission(builder.Configuration);
 
-builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-    .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+builder.Services.AddCallerAuthentication(builder.Configuration);
 builder.Services.AddAuthorizationBuilder()
     .AddPolicy(CallerClaims.PolicyFor(PrincipalRole.Admin), p => p.RequireRole(nameof(PrincipalRole.Admin)))
     .AddPolicy(CallerClaims.PolicyFor(PrincipalRole.Channel), p => p.RequireRole(nameof(PrincipalRole.Channel)))
@@ -68,6 +66,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseMiddleware<RequestLimits>();
 app.UsePageFiles();
+app.UseMiddleware<FailedAuthenticationGuard>();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();

@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Vouchers.LoadTests.Cli;
+using Vouchers.LoadTests.Scenarios;
+using Vouchers.LoadTests.Transport;
 
 namespace Vouchers.LoadTests.Tests;
 
@@ -47,7 +49,7 @@ public sealed class CommandLineTests : IAsyncLifetime
         var options = CommandLine.Parse(
             ["--scenario", "claim-burst,ceiling", "--target", "http://127.0.0.1:5080", "--rate", "800", "--duration", "10s", "--warmup=0",
              "--quantity", "5000", "--people", "3000", "--report-folder", "out", "--report-name", "claim", "--threshold", "p99<20ms",
-             "--threshold", "claim-burst:fail%<0.1", "--admin-key", "a.b", "--channel-key", "c.d", "--institution-key", "e.f", "--seed", "9"],
+             "--threshold", "claim-burst:fail%<0.1", "--admin-key", "a.b", "--channel-key-id", "sign-c", "--channel-secret", "d", "--institution-key", "e.f", "--seed", "9"],
             _ => null);
 
         Assert.Equal(["claim-burst", "ceiling"], options.Scenarios);
@@ -58,7 +60,7 @@ public sealed class CommandLineTests : IAsyncLifetime
         Assert.Equal((5000, 3000), (options.Settings.Quantity, options.Settings.People));
         Assert.Equal(("out", "claim"), (options.ReportFolder, options.ReportName));
         Assert.Equal(["p99 < 20ms", "claim-burst: fail% < 0.1"], options.Thresholds.Select(t => t.ToString()));
-        Assert.Equal(new Scenarios.ApiKeys("a.b", "c.d", "e.f"), options.Keys);
+        Assert.Equal(new Credentials(new ApiKeyCredential("a.b"), new SigningKeyCredential("sign-c", "d"), new ApiKeyCredential("e.f")), options.Keys);
         Assert.Equal(9, options.Settings.Seed);
         Assert.False(options.Settings.Smoke);
     }
@@ -72,7 +74,7 @@ public sealed class CommandLineTests : IAsyncLifetime
         Assert.Equal(TimeSpan.FromSeconds(3), options.Settings.Duration);
         Assert.Equal(TimeSpan.Zero, options.Settings.WarmUp);
         Assert.Equal("fail% < 1", Assert.Single(options.Thresholds).Text);
-        Assert.Equal(Scenarios.ApiKeys.Demo, options.Keys);
+        Assert.Equal(Credentials.Demo, options.Keys);
     }
 
     [Fact]
@@ -83,7 +85,29 @@ public sealed class CommandLineTests : IAsyncLifetime
         var options = CommandLine.Parse(["--scenario", "claim-burst"], name => environment.GetValueOrDefault(name));
 
         Assert.Equal(new Uri("http://127.0.0.1:8080"), options.Target);
-        Assert.Equal("x.y", options.Keys.Admin);
+        Assert.Equal(new ApiKeyCredential("x.y"), options.Keys.Admin);
+    }
+
+    [Fact]
+    public void TheChannelsSigningKeyComesFromTheEnvironmentWhenNotGiven()
+    {
+        var environment = new Dictionary<string, string> { ["VOUCHERS_CHANNEL_KEY_ID"] = "sign-bank-app", ["VOUCHERS_CHANNEL_SECRET"] = "s3cret" };
+
+        var options = CommandLine.Parse(["--scenario", "claim-burst", "--target", "http://127.0.0.1:5080"], name => environment.GetValueOrDefault(name));
+
+        Assert.Equal(new SigningKeyCredential("sign-bank-app", "s3cret"), options.Keys.Channel);
+    }
+
+    [Theory]
+    [InlineData("--channel-key", "c.d")]
+    [InlineData("--channel-key-id", "sign-x")]
+    [InlineData("--channel-secret", "s")]
+    public void AChannelApiKeyOrHalfASigningKeyIsAUsageError(string option, string value)
+    {
+        var error = Assert.Throws<UsageException>(() =>
+            CommandLine.Parse(["--scenario", "claim-burst", "--target", "http://127.0.0.1:5080", option, value], _ => null));
+
+        Assert.Contains("--channel-secret", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]

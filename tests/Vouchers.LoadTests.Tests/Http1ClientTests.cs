@@ -24,7 +24,7 @@ public sealed class Http1ClientTests
         await using var server = new ScriptServer((_, _) => "HTTP/1.1 201 Created\r\nContent-Length: 11\r\nIdempotent-Replayed: true\r\n\r\n{\"id\":\"b1\"}");
         using var client = new Http1Client(server.Uri);
 
-        var r = await client.SendAsync("POST", "/api/v1/admin/batches?x=1", "key-1.secret", "{\"a\":\"é\"}"u8.ToArray(), None);
+        var r = await client.SendAsync("POST", "/api/v1/admin/batches?x=1", new ApiKeyCredential("key-1.secret"), "{\"a\":\"é\"}"u8.ToArray(), None);
 
         Assert.Equal(201, r.Status);
         Assert.Equal("{\"id\":\"b1\"}", Encoding.UTF8.GetString(r.Body));
@@ -163,7 +163,7 @@ public sealed class Http1ClientTests
         using var client = new Http1Client(new Uri(address));
 
         var answers = await Task.WhenAll(Enumerable.Range(1, 200).Select(i =>
-            client.SendAsync("POST", "/echo", $"k{i}", Encoding.UTF8.GetBytes($"\"{new string('y', i * 37)}\""), None)));
+            client.SendAsync("POST", "/echo", new ApiKeyCredential($"k{i}"), Encoding.UTF8.GetBytes($"\"{new string('y', i * 37)}\""), None)));
 
         for (var i = 1; i <= 200; i++)
         {

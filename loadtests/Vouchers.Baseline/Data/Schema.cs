@@ -2,7 +2,7 @@ using Npgsql;
 
 namespace Vouchers.Baseline.Data;
 
-/// <summary>The baseline's two tables, created at start if missing. Stock and "one claim per person" are the database's job.</summary>
+/// <summary>The baseline's tables (batches, claims, the signed requests' nonces), created at start if missing. Stock and "one claim per person" are the database's job.</summary>
 public static class Schema
 {
     private const string Ddl = """
@@ -36,6 +36,12 @@ public static class Schema
             UNIQUE (channel_id, request_id)
         );
         CREATE INDEX IF NOT EXISTS claims_person_key ON claims (person_key);
+        CREATE TABLE IF NOT EXISTS request_nonces (
+            key_id     text NOT NULL,
+            nonce      text NOT NULL,
+            expires_at timestamptz NOT NULL,
+            PRIMARY KEY (key_id, nonce)
+        );
         """;
 
     public static async Task CreateAsync(NpgsqlDataSource db, CancellationToken cancellationToken)

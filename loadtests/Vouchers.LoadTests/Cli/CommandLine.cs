@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Vouchers.LoadTests.Scenarios;
+using Vouchers.LoadTests.Transport;
 
 namespace Vouchers.LoadTests.Cli;
 
@@ -13,7 +14,7 @@ public sealed record LoadTestOptions
     public required IReadOnlyList<string> Scenarios { get; init; }
     public required Uri Target { get; init; }
     public required ScenarioSettings Settings { get; init; }
-    public required ApiKeys Keys { get; init; }
+    public required Credentials Keys { get; init; }
     public IReadOnlyList<Threshold> Thresholds { get; init; } = [];
     public string ReportFolder { get; init; } = "reports";
     public string? ReportName { get; init; }
@@ -38,8 +39,10 @@ public static class CommandLine
           --report-name NAME     report file name without extension (default <scenarios>-<time>)
           --threshold "p99<20ms" repeatable; [scenario:]metric op value[unit]
           --admin-key K          X-Api-Key of an admin        [env VOUCHERS_ADMIN_KEY]
-          --channel-key K        X-Api-Key of a channel       [env VOUCHERS_CHANNEL_KEY]
           --institution-key K    X-Api-Key of an institution  [env VOUCHERS_INSTITUTION_KEY]
+          --channel-key-id ID    the channel's request-signing key id  [env VOUCHERS_CHANNEL_KEY_ID]
+          --channel-secret S     and its secret; channel requests are signed (VOUCHERS-HMAC-SHA256)  [env VOUCHERS_CHANNEL_SECRET]
+                                 default both: the zero-setup demo's sign-national-app and its secret
           --smoke                a few seconds at a low rate, no warm-up, fail% < 1 unless thresholds are given
           --max-concurrency N    open model: iterations in flight at most (default 1000)
           --max-lag 1s           open model: an arrival not started within this of its intended time is dropped
@@ -73,6 +76,11 @@ public static class CommandLine
             {
                 flags.Add(arg);
                 continue;
+            }
+
+            if (arg == "--channel-key")
+            {
+                throw new UsageException("--channel-key is gone: channels sign their requests; give --channel-key-id and --channel-secret.");
             }
 
             if (!Known.Contains(arg))
@@ -146,10 +154,23 @@ public static class CommandLine
             thresholds.Add(Threshold.Parse("fail% < 1"));
         }
 
-        var keys = new ApiKeys(
-            Get("--admin-key") ?? environment("VOUCHERS_ADMIN_KEY") ?? ApiKeys.Demo.Admin,
-            Get("--channel-key") ?? environment("VOUCHERS_CHANNEL_KEY") ?? ApiKeys.Demo.Channel,
-            Get("--institution-key") ?? environment("VOUCHERS_INSTITUTION_KEY") ?? ApiKeys.Demo.Institution);
+        var channelKeyId = Get("--channel-key-id") ?? environment("VOUCHERS_CHANNEL_KEY_ID");
+        var channelSecret = Get("--channel-secret") ?? environment("VOUCHERS_CHANNEL_SECRET");
+        if ((channelKeyId is null) != (channelSecret is null))
+        {
+            throw new UsageException("--channel-key-id and --channel-secret go together (or neither, for the demo's signing key).");
+        }
+
+        if (channelKeyId is not null && (!Printable(channelKeyId) || !Printable(channelSecret!)))
+        {
+            throw new UsageException("--channel-key-id and --channel-secret must be printable ASCII.");
+        }
+
+        var keys = new Credentials(
+            Get("--admin-key") is { } admin ? new ApiKeyCredential(admin) : environment("VOUCHERS_ADMIN_KEY") is { } adminEnv ? new ApiKeyCredential(adminEnv) : Credentials.Demo.Admin,
+            channelKeyId is null ? Credentials.Demo.Channel : new SigningKeyCredential(channelKeyId, channelSecret!),
+            Get("--institution-key") is { } institution ? new ApiKeyCredential(institution)
+                : environment("VOUCHERS_INSTITUTION_KEY") is { } institutionEnv ? new ApiKeyCredential(institutionEnv) : Credentials.Demo.Institution);
         return new LoadTestOptions
         {
             Scenarios = scenarios,
@@ -163,6 +184,8 @@ public static class CommandLine
         };
 
         string? Get(string name) => values.TryGetValue(name, out var v) ? v : null;
+
+        static bool Printable(string text) => text.Length > 0 && text.All(c => c is > ' ' and < (char)127);
 
         int? Int(string name, int min)
         {
@@ -217,7 +240,7 @@ public static class CommandLine
     private static readonly HashSet<string> Known =
     [
         "--scenario", "--target", "--rate", "--duration", "--warmup", "--quantity", "--people", "--report-folder", "--report-name",
-        "--threshold", "--admin-key", "--channel-key", "--institution-key", "--max-concurrency", "--max-lag", "--ping-path",
+        "--threshold", "--admin-key", "--channel-key-id", "--channel-secret", "--institution-key", "--max-concurrency", "--max-lag", "--ping-path",
         "--progress", "--seed",
     ];
 

@@ -3,13 +3,20 @@ using Vouchers.LoadTests.Transport;
 
 namespace Vouchers.LoadTests.Scenarios;
 
-/// <summary>The API keys a run acts with (X-Api-Key values).</summary>
-public sealed record ApiKeys(string Admin, string Channel, string Institution)
+/// <summary>What a run acts with: the admin's and the institution's API keys, and the channel's request-signing key.</summary>
+public sealed record Credentials(Credential Admin, Credential Channel, Credential Institution)
 {
-    public static ApiKeys Demo { get; } = new(
-        "admin-guangdong.demo-admin-guangdong",
-        "channel-national-app.demo-channel-national-app",
-        "inst-sz-skills-school.demo-inst-sz-skills-school");
+    /// <summary>
+    /// The zero-setup demo's keys, as its start-up banner prints them; the channel's secret is the one a gateway derives
+    /// from the demo's Security:SigningMasterSecret (src/Gateway/appsettings.json) for key sign-national-app.
+    /// </summary>
+    public static Credentials Demo { get; } = new(
+        new ApiKeyCredential("admin-guangdong.demo-admin-guangdong"),
+        new SigningKeyCredential(DemoChannelKeyId, DemoChannelSecret),
+        new ApiKeyCredential("inst-sz-skills-school.demo-inst-sz-skills-school"));
+
+    public const string DemoChannelKeyId = "sign-national-app";
+    public const string DemoChannelSecret = "4XaKc32tmpkgYepsqpPbTwy4FwzhaNlQvcpOaOzefRs";
 }
 
 /// <summary>
@@ -21,18 +28,18 @@ public sealed class VoucherApi : IDisposable
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly HttpTransport transport;
 
-    public VoucherApi(Uri target, ApiKeys keys, HttpMessageHandler? handler = null)
+    public VoucherApi(Uri target, Credentials keys, HttpMessageHandler? handler = null)
     {
         Keys = keys;
         transport = new HttpTransport(target, handler);
     }
 
-    public ApiKeys Keys { get; }
+    public Credentials Keys { get; }
 
     public Uri Target => transport.Target;
 
-    public async Task<ApiResponse> SendAsync(HttpMethod method, string path, string? apiKey, object? body, CancellationToken cancellationToken) =>
-        await transport.SendAsync(method, path, apiKey, body is null ? null : JsonSerializer.SerializeToUtf8Bytes(body, Json), cancellationToken);
+    public async Task<ApiResponse> SendAsync(HttpMethod method, string path, Credential? credential, object? body, CancellationToken cancellationToken) =>
+        await transport.SendAsync(method, path, credential, body is null ? null : JsonSerializer.SerializeToUtf8Bytes(body, Json), cancellationToken);
 
     public Task<ApiResponse> GetAsync(string path, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Get, path, null, null, cancellationToken);

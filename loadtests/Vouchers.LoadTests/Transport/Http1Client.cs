@@ -44,9 +44,9 @@ public sealed class Http1Client : IDisposable
     public static bool Supports(Uri target) => target.Scheme == Uri.UriSchemeHttp;
 
     /// <summary>Sends one request and reads its whole answer.</summary>
-    public async Task<ApiResponse> SendAsync(string method, string pathAndQuery, string? apiKey, byte[]? jsonBody, CancellationToken cancellationToken)
+    public async Task<ApiResponse> SendAsync(string method, string pathAndQuery, Credential? credential, byte[]? jsonBody, CancellationToken cancellationToken)
     {
-        var request = Http1Request.Format(method, pathAndQuery.StartsWith('/') ? pathAndQuery : "/" + pathAndQuery, host, apiKey, jsonBody);
+        var request = Http1Request.Format(method, pathAndQuery.StartsWith('/') ? pathAndQuery : "/" + pathAndQuery, host, credential, jsonBody);
         try
         {
             for (var attempt = 0; ; attempt++)

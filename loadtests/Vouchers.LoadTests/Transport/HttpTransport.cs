@@ -32,11 +32,11 @@ public sealed class HttpTransport : IDisposable
 
     public Uri Target => http.BaseAddress!;
 
-    /// <summary>Sends one request, with an X-Api-Key and a JSON body when given, and reads its whole answer.</summary>
-    public Task<ApiResponse> SendAsync(HttpMethod method, string path, string? apiKey, byte[]? jsonBody, CancellationToken cancellationToken) =>
+    /// <summary>Sends one request, with a credential (an API key or a channel's signature) and a JSON body when given, and reads its whole answer.</summary>
+    public Task<ApiResponse> SendAsync(HttpMethod method, string path, Credential? credential, byte[]? jsonBody, CancellationToken cancellationToken) =>
         lean is not null
-            ? lean.SendAsync(method.Method, path, apiKey, jsonBody, cancellationToken)
-            : SendThroughHttpClientAsync(method, path, apiKey, jsonBody, cancellationToken);
+            ? lean.SendAsync(method.Method, path, credential, jsonBody, cancellationToken)
+            : SendThroughHttpClientAsync(method, path, credential, jsonBody, cancellationToken);
 
     public void Dispose()
     {
@@ -44,13 +44,11 @@ public sealed class HttpTransport : IDisposable
         http.Dispose();
     }
 
-    private async Task<ApiResponse> SendThroughHttpClientAsync(HttpMethod method, string path, string? apiKey, byte[]? jsonBody, CancellationToken cancellationToken)
+    private async Task<ApiResponse> SendThroughHttpClientAsync(HttpMethod method, string path, Credential? credential, byte[]? jsonBody, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, path);
-        if (apiKey is not null)
-        {
-            request.Headers.TryAddWithoutValidation("X-Api-Key", apiKey);
-        }
+        // What goes on the request line is what is signed: the path made absolute against the target, as HttpClient sends it.
+        credential?.AddTo(request, new Uri(http.BaseAddress!, path).PathAndQuery, jsonBody);
 
         if (jsonBody is not null)
         {

@@ -1,20 +1,26 @@
-using System.Security.Cryptography;
+using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.Extensions.Options;
 using Vouchers.Http.Persons;
+using Vouchers.Http.Signing;
 
 namespace Vouchers.Gateway.Security;
 
 /// <summary>
 /// The secrets of channels' request-signing keys. A signing key's secret is derived from the deployment's master
-/// secret (<see cref="VoucherSecurityOptions.SigningMasterSecret"/>) and the key id, so the registry stores no secret
-/// a database reader could use, and every gateway of the deployment computes the same secret.
+/// secret (<see cref="VoucherSecurityOptions.SigningMasterSecret"/>) and the key id (<see cref="SigningSecrets"/>), so
+/// the registry stores no secret a database reader could use, and every gateway of the deployment computes the same
+/// secret.
 /// </summary>
 public sealed class SigningKeys
 {
     public const int MinMasterSecretLength = 32;
 
     private readonly byte[] master;
+
+    // Derived once per key id that a request named and the registry knows as a signing key, so bounded by the keys
+    // that exist; a secret never changes for a key id.
+    private readonly ConcurrentDictionary<string, byte[]> hmacKeys = new(StringComparer.Ordinal);
 
     public SigningKeys(IOptions<VoucherSecurityOptions> options)
     {
@@ -29,12 +35,8 @@ public sealed class SigningKeys
     }
 
     /// <summary>The secret of signing key <paramref name="keyId"/> (base64url, 43 characters), as given to the channel once.</summary>
-    public string SecretFor(string keyId) => Base64Url(DeriveBytes(keyId));
+    public string SecretFor(string keyId) => SigningSecrets.Derive(master, keyId);
 
-    /// <summary>The secret as the HMAC key the channel signs with: the UTF-8 bytes of <see cref="SecretFor"/>.</summary>
-    public byte[] HmacKeyFor(string keyId) => Encoding.ASCII.GetBytes(SecretFor(keyId));
-
-    private byte[] DeriveBytes(string keyId) => HMACSHA256.HashData(master, Encoding.UTF8.GetBytes("vouchers-signing-key:" + keyId));
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    /// <summary>The secret as the HMAC key the channel signs with: the ASCII bytes of <see cref="SecretFor"/> (cached).</summary>
+    public byte[] HmacKeyFor(string keyId) => hmacKeys.GetOrAdd(keyId, id => SigningSecrets.HmacKey(SecretFor(id)));
 }

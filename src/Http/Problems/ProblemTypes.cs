@@ -27,6 +27,17 @@ public static class ProblemTypes
     public const string OutsideCheckInRadius = Prefix + "outside-check-in-radius";
     public const string SessionFull = Prefix + "session-full";
 
+    // Authentication refusals (401) and the failed-authentication guard (429): docs/API.md, "Signing channel requests".
+    public const string SignatureInvalid = Prefix + "signature-invalid";
+    public const string SignatureExpired = Prefix + "signature-expired";
+    public const string SignatureStale = Prefix + "signature-stale";
+    public const string SignatureRequired = Prefix + "signature-required";
+    public const string NonceReplayed = Prefix + "nonce-replayed";
+    public const string KeyUnknown = Prefix + "key-unknown";
+    public const string KeyRevoked = Prefix + "key-revoked";
+    public const string ApiKeyInvalid = Prefix + "api-key-invalid";
+    public const string TooManyFailedAuthentications = Prefix + "too-many-failed-authentications";
+
     public static ProblemHttpResult Problem(int status, string type, string title, string? detail = null, IDictionary<string, object?>? extensions = null) =>
         TypedResults.Problem(detail, statusCode: status, title: title, type: type, extensions: extensions);
 

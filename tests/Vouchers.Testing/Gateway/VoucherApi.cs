@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Vouchers.Contracts;
 using Vouchers.Domain;
 using Vouchers.Gateway.Security;
@@ -26,8 +27,23 @@ public static class VoucherApi
     /// <summary>How long a verification may take to show in the institution's records.</summary>
     private static readonly TimeSpan RecordPatience = TimeSpan.FromSeconds(10);
 
-    /// <summary>A client that sends the demo API key of <paramref name="keyId"/> (e.g. "admin-guangdong").</summary>
-    public static HttpClient ClientFor(this WebApplicationFactory<Program> gateway, string keyId) => gateway.ClientWithKey(Demo.ApiKey(keyId));
+    /// <summary>
+    /// A client of the demo principal <paramref name="keyId"/> (e.g. "admin-guangdong"): it sends the principal's demo
+    /// API key, or, for a channel ("channel-national-app"), signs every request with the channel's demo signing key.
+    /// </summary>
+    public static HttpClient ClientFor(this WebApplicationFactory<Program> gateway, string keyId) =>
+        Demo.SigningKeyOf(keyId) is { } signingKeyId ? gateway.SignedClient(signingKeyId) : gateway.ClientWithKey(Demo.ApiKey(keyId));
+
+    /// <summary>A client that signs every request with signing key <paramref name="signingKeyId"/>, its secret as the gateway derives it.</summary>
+    public static HttpClient SignedClient(this WebApplicationFactory<Program> gateway, string signingKeyId, TimeProvider? time = null) =>
+        gateway.CreateDefaultClient(new SigningHandler(signingKeyId, gateway.SigningSecret(signingKeyId), time));
+
+    /// <summary>The secret of a signing key as this gateway derives it (from its Security:SigningMasterSecret).</summary>
+    public static string SigningSecret(this WebApplicationFactory<Program> gateway, string signingKeyId) =>
+        gateway.Services.GetRequiredService<SigningKeys>().SecretFor(signingKeyId);
+
+    /// <summary>A client that sends the demo API key of <paramref name="keyId"/> as it is, also for a channel (the zero-setup demo's way).</summary>
+    public static HttpClient ApiKeyClientFor(this WebApplicationFactory<Program> gateway, string keyId) => gateway.ClientWithKey(Demo.ApiKey(keyId));
 
     /// <summary>A client that sends <paramref name="apiKey"/> verbatim in the X-Api-Key header.</summary>
     public static HttpClient ClientWithKey(this WebApplicationFactory<Program> gateway, string apiKey)
