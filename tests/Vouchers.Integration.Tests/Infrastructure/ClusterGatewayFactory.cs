@@ -8,9 +8,11 @@ namespace Vouchers.Integration.Tests.Infrastructure;
 /// The real gateway, in-process, in cluster mode: with ConnectionStrings:Vouchers set it is an Orleans client
 /// that finds the silos through the PostgreSQL membership table. UseSetting (not app configuration) because
 /// Program reads the connection string before the host is built. With <paramref name="coHost"/> it hosts a
-/// cluster silo itself (Orleans:CoHost) on the silo and gateway ports of <paramref name="settings"/>.
+/// cluster silo itself (Orleans:CoHost) on the silo and gateway ports of <paramref name="settings"/>; <paramref name="extra"/>
+/// settings override the rest.
 /// </summary>
-internal sealed class ClusterGatewayFactory(SiloSettings settings, bool coHost = false) : WebApplicationFactory<Program>
+internal sealed class ClusterGatewayFactory(SiloSettings settings, bool coHost = false, Dictionary<string, string>? extra = null)
+    : WebApplicationFactory<Program>
 {
     /// <summary>Fixed, as in production: person keys must not change between gateway instances.</summary>
     public const string PersonKeySecret = "integration-tests-person-key-secret";
@@ -22,6 +24,11 @@ internal sealed class ClusterGatewayFactory(SiloSettings settings, bool coHost =
         builder.UseSetting("Orleans:ServiceId", settings.ServiceId);
         builder.UseSetting("Demo:Enabled", "true");
         builder.UseSetting("Security:PersonKeySecret", PersonKeySecret);
+        foreach (var (key, value) in extra ?? [])
+        {
+            builder.UseSetting(key, value);
+        }
+
         if (coHost)
         {
             builder.UseSetting("Orleans:CoHost", "true");
