@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Vouchers.Contracts;
 using Vouchers.Domain;
+using Vouchers.Gateway.Audit;
 using Vouchers.Gateway.Security;
 using Vouchers.Http.Contracts;
 using Vouchers.Http.Problems;
@@ -17,13 +18,16 @@ public static class AdminRegistryEndpoints
             .WithTags("Admin: registries")
             .RequireAuthorization(CallerClaims.PolicyFor(PrincipalRole.Admin));
 
-        group.MapPost("/programs", CreateProgramAsync).WithName("CreateProgram").WithSummary("Registers a training program.");
+        group.MapPost("/programs", CreateProgramAsync).WithName("CreateProgram").WithSummary("Registers a training program.")
+            .Audited(AuditActions.ProgramCreate, AuditSubjects.RegistryEntry);
         group.MapGet("/programs/{id}", (string id, IGrainFactory grains) => GetAsync<TrainingProgram>(id, grains, "The program"))
             .WithName("GetProgram").WithSummary("A training program.");
-        group.MapPost("/institutions", CreateInstitutionAsync).WithName("CreateInstitution").WithSummary("Registers a training institution in the admin's region.");
+        group.MapPost("/institutions", CreateInstitutionAsync).WithName("CreateInstitution").WithSummary("Registers a training institution in the admin's region.")
+            .Audited(AuditActions.InstitutionCreate, AuditSubjects.RegistryEntry);
         group.MapGet("/institutions/{id}", (string id, IGrainFactory grains) => GetAsync<Institution>(id, grains, "The institution"))
             .WithName("GetInstitution").WithSummary("A training institution.");
-        group.MapPost("/channels", CreateChannelAsync).WithName("CreateChannel").WithSummary("Registers an e-SSC channel (ministry only).");
+        group.MapPost("/channels", CreateChannelAsync).WithName("CreateChannel").WithSummary("Registers an e-SSC channel (ministry only).")
+            .Audited(AuditActions.ChannelCreate, AuditSubjects.RegistryEntry);
         group.MapGet("/channels/{id}", (string id, IGrainFactory grains) => GetAsync<Channel>(id, grains, "The channel"))
             .WithName("GetChannel").WithSummary("An e-SSC channel.");
         return group;

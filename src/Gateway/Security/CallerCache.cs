@@ -10,10 +10,16 @@ namespace Vouchers.Gateway.Security;
 /// The API keys this gateway looked up lately, by key id, each with what a request needs from it: the stored hash of
 /// the secret as bytes and the caller's claims, built once. Every request presents its key, so the lookup takes the
 /// key id as characters of the header (no string made) and a hit allocates nothing; entries live for
-/// <see cref="VoucherSecurityOptions.PrincipalCacheDuration"/>. A key id that names no key is remembered too (so
+/// <see cref="VoucherSecurityOptions.PrincipalCacheDuration"/> (5 s). A key id that names no key is remembered too (so
 /// guessed ids do not reach the registry on every request), but only while the cache holds fewer than
 /// <see cref="MaxEntries"/> entries.
 /// </summary>
+/// <remarks>
+/// The entry's lifetime is what bounds revocation: a key revoked through another gateway is refused here once this
+/// gateway's entry has expired and the key is read again, so at most <see cref="VoucherSecurityOptions.PrincipalCacheDuration"/>
+/// after the revocation was answered (the gateway that revoked it forgets it at once, <see cref="Forget"/>). An expiry
+/// needs no reload: <see cref="Caller.Admits"/> compares it with the clock on every request.
+/// </remarks>
 public sealed class CallerCache
 {
     public const int MaxEntries = 100_000;
@@ -49,7 +55,7 @@ public sealed class CallerCache
     {
         var principal = await load(keyId);
         var now = time.GetUtcNow();
-        var caller = new Caller(principal, now + options.Value.PrincipalCacheDuration);
+        var caller = new Caller(principal, now + options.Value.PrincipalCacheDuration, time);
         var full = callers.Count >= MaxEntries;
         if (Interlocked.Increment(ref additions) % 1024 == 0 || full)
         {
@@ -64,6 +70,9 @@ public sealed class CallerCache
 
         return caller;
     }
+
+    /// <summary>Drops the cached key, so that its next request reads it again (after this gateway revoked or rotated it).</summary>
+    public void Forget(string keyId) => callers.TryRemove(keyId, out _);
 
     /// <summary>
     /// Removes the expired entries: every 1,024 loads, and on a load that finds the cache full, but then at most once a
@@ -91,11 +100,13 @@ public sealed class CallerCache
 public sealed class Caller
 {
     private readonly byte[] secretHash;
+    private readonly TimeProvider time;
 
-    public Caller(Principal? principal, DateTimeOffset expiresAt)
+    public Caller(Principal? principal, DateTimeOffset expiresAt, TimeProvider? time = null)
     {
         Principal = principal;
         ExpiresAt = expiresAt;
+        this.time = time ?? TimeProvider.System;
         secretHash = principal is null ? [] : ApiKeys.HashBytes(principal.SecretHash);
         User = principal is null
             ? new ClaimsPrincipal()
@@ -115,6 +126,12 @@ public sealed class Caller
     /// <summary>The caller's claims, shared by its requests and never changed.</summary>
     public ClaimsPrincipal User { get; }
 
-    /// <summary>Whether the key exists and the secret is its secret (compared in constant time).</summary>
-    public bool Admits(ReadOnlySpan<char> secret) => Principal is not null && ApiKeys.SecretMatches(secret, secretHash);
+    /// <summary>
+    /// Whether the key exists, is an API key, is neither revoked nor expired now, and the secret is its secret
+    /// (compared in constant time).
+    /// </summary>
+    public bool Admits(ReadOnlySpan<char> secret) =>
+        Principal is { Kind: CredentialKind.ApiKey } principal
+        && principal.IsActiveAt(time.GetUtcNow())
+        && ApiKeys.SecretMatches(secret, secretHash);
 }

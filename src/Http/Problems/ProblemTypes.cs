@@ -26,6 +26,7 @@ public static class ProblemTypes
     public const string OutsideSessionWindow = Prefix + "outside-session-window";
     public const string OutsideCheckInRadius = Prefix + "outside-check-in-radius";
     public const string SessionFull = Prefix + "session-full";
+    public const string AuditUnavailable = Prefix + "audit-unavailable";
 
     public static ProblemHttpResult Problem(int status, string type, string title, string? detail = null, IDictionary<string, object?>? extensions = null) =>
         TypedResults.Problem(detail, statusCode: status, title: title, type: type, extensions: extensions);
