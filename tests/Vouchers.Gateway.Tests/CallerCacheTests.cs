@@ -170,4 +170,44 @@ public sealed class CallerCacheTests
     [Fact]
     public void ByDefaultAKeyIsCachedForFiveSecondsTheBoundOfARevocationThroughAnotherGateway() =>
         Assert.Equal(TimeSpan.FromSeconds(5), new VoucherSecurityOptions().PrincipalCacheDuration);
+
+    [Fact]
+    public async Task RequestsMissingTheCacheWhileAKeyIsReadShareThatOneRead()
+    {
+        var registryAnswer = new TaskCompletionSource<Principal?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var cache = new CallerCache(
+            _ =>
+            {
+                Interlocked.Increment(ref loads);
+                return registryAnswer.Task;
+            },
+            Options.Create(new VoucherSecurityOptions()),
+            time);
+
+        var first = cache.LoadAsync("inst-a");
+        var second = cache.LoadAsync("inst-a");
+        registryAnswer.SetResult(Clerk);
+
+        Assert.Same(await first, await second);
+        Assert.Equal(1, loads);
+        Assert.True(cache.TryGet("inst-a", out _));
+        time.Advance(TimeSpan.FromSeconds(5));
+        Assert.False(cache.TryGet("inst-a", out _));
+        await cache.LoadAsync("inst-a");
+        Assert.Equal(2, loads);
+    }
+
+    [Fact]
+    public async Task AKeyForgottenWhileItIsReadIsNotCachedFromThatRead()
+    {
+        var registryAnswer = new TaskCompletionSource<Principal?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var cache = new CallerCache(_ => registryAnswer.Task, Options.Create(new VoucherSecurityOptions()), time);
+
+        var reading = cache.LoadAsync("inst-a");
+        cache.Forget("inst-a"); // revoked here meanwhile
+        registryAnswer.SetResult(Clerk);
+        await reading;
+
+        Assert.False(cache.TryGet("inst-a", out _));
+    }
 }

@@ -25,10 +25,12 @@ public sealed class CallerCache
     public const int MaxEntries = 100_000;
 
     private readonly ConcurrentDictionary<string, Caller> callers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Task<Caller>> loading = new(StringComparer.Ordinal);
     private readonly Func<string, Task<Principal?>> load;
     private readonly IOptions<VoucherSecurityOptions> options;
     private readonly TimeProvider time;
     private int additions;
+    private long forgets;
     private long lastSweepTicks = long.MinValue / 2;
 
     public CallerCache(IGrainFactory grains, IOptions<VoucherSecurityOptions> options, TimeProvider time)
@@ -50,29 +52,60 @@ public sealed class CallerCache
     public bool TryGet(ReadOnlySpan<char> keyId, out Caller caller) =>
         callers.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(keyId, out caller!) && caller.ExpiresAt > time.GetUtcNow();
 
-    /// <summary>Reads the key from the registry and caches it.</summary>
-    public async Task<Caller> LoadAsync(string keyId)
+    /// <summary>
+    /// Reads the key from the registry and caches it. Requests that miss the cache while the key is being read wait for
+    /// that one read: a busy key's entry lapses every few seconds, and its requests should not each call the registry.
+    /// </summary>
+    public Task<Caller> LoadAsync(string keyId)
     {
-        var principal = await load(keyId);
-        var now = time.GetUtcNow();
-        var caller = new Caller(principal, now + options.Value.PrincipalCacheDuration, time);
-        var full = callers.Count >= MaxEntries;
-        if (Interlocked.Increment(ref additions) % 1024 == 0 || full)
+        var read = loading.GetOrAdd(keyId, ReadAsync);
+        if (read.IsCompleted)
         {
-            SweepExpired(now);
-            full = callers.Count >= MaxEntries;
+            // A read that completed at once removed itself before it was added.
+            loading.TryRemove(new KeyValuePair<string, Task<Caller>>(keyId, read));
         }
 
-        if (principal is not null || !full)
-        {
-            callers[keyId] = caller;
-        }
-
-        return caller;
+        return read;
     }
 
-    /// <summary>Drops the cached key, so that its next request reads it again (after this gateway revoked or rotated it).</summary>
-    public void Forget(string keyId) => callers.TryRemove(keyId, out _);
+    /// <summary>
+    /// Drops the cached key, so that its next request reads it again (after this gateway revoked or rotated it). A read
+    /// in flight meanwhile still answers the requests that waited for it, but is not cached.
+    /// </summary>
+    public void Forget(string keyId)
+    {
+        Interlocked.Increment(ref forgets);
+        loading.TryRemove(keyId, out _);
+        callers.TryRemove(keyId, out _);
+    }
+
+    private async Task<Caller> ReadAsync(string keyId)
+    {
+        try
+        {
+            var generation = Interlocked.Read(ref forgets);
+            var principal = await load(keyId);
+            var now = time.GetUtcNow();
+            var caller = new Caller(principal, now + options.Value.PrincipalCacheDuration, time);
+            var full = callers.Count >= MaxEntries;
+            if (Interlocked.Increment(ref additions) % 1024 == 0 || full)
+            {
+                SweepExpired(now);
+                full = callers.Count >= MaxEntries;
+            }
+
+            if ((principal is not null || !full) && Interlocked.Read(ref forgets) == generation)
+            {
+                callers[keyId] = caller;
+            }
+
+            return caller;
+        }
+        finally
+        {
+            loading.TryRemove(keyId, out _);
+        }
+    }
 
     /// <summary>
     /// Removes the expired entries: every 1,024 loads, and on a load that finds the cache full, but then at most once a
