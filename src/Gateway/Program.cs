@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Scalar.AspNetCore;
 using Vouchers.Claims;
 using Vouchers.Contracts;
+using Vouchers.Gateway.Audit;
 using Vouchers.Gateway.Endpoints;
 using Vouchers.Gateway.Health;
 using Vouchers.Gateway.Hosting;
@@ -36,6 +37,7 @@ builder.Services.AddOptions<VerificationOptions>().BindConfiguration(Verificatio
 builder.Services.AddSingleton<FailedLookupGuard>();
 builder.Services.AddSingleton<CallerCache>();
 builder.Services.AddVerificationRecording();
+builder.Services.AddSingleton<AuditRecorder>();
 builder.Services.AddHostedService<DemoSeeder>();
 
 builder.Services.ConfigureHttpJsonOptions(o =>
@@ -80,6 +82,7 @@ app.MapAdminBatchEndpoints();
 app.MapAdminRegistryEndpoints();
 app.MapAdminSubsidyEndpoints();
 app.MapAdminApiKeyEndpoints();
+app.MapAdminAuditEndpoints();
 app.MapChannelEndpoints();
 app.MapInstitutionEndpoints();
 app.MapInstitutionCheckInEndpoints();

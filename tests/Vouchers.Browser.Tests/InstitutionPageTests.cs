@@ -436,6 +436,6 @@ public sealed class InstitutionPageTests(PageFixture fixture, ITestOutputHelper 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var issued = await admin.PostJsonAsync("/api/v1/admin/api-keys", new ApiKeyRequest("institution", id, "页面测试培训学校"));
         Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
-        return (await issued.Content.ReadFromJsonAsync<ApiKeyResponse>(VoucherApi.Json))!.ApiKey;
+        return (await issued.Content.ReadFromJsonAsync<ApiKeyResponse>(VoucherApi.Json))!.ApiKey!;
     }
 }

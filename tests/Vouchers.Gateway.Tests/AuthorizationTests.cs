@@ -168,7 +168,7 @@ public sealed class AuthorizationTests(GatewayFactory gateway) : IClassFixture<G
             new ApiKeyRequest("institution", Demo.SzSkillsSchool, "Front desk scanner"));
         Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
         var key = await VoucherApi.ReadAsync<ApiKeyResponse>(issued);
-        var scanner = gateway.ClientWithKey(key.ApiKey);
+        var scanner = gateway.ClientWithKey(key.ApiKey!);
 
         var verdict = await scanner.VerifyAsync(VoucherApi.UnknownCode());
         var adminRoute = await scanner.GetAsync("/api/v1/admin/batches");

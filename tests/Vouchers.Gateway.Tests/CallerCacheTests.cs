@@ -128,4 +128,86 @@ public sealed class CallerCacheTests
         await cache.LoadAsync("guess-again");
         Assert.Equal(1, cache.Count);
     }
+
+    [Fact]
+    public async Task ARevokedKeyIsRefusedAsSoonAsItIsReadAgain()
+    {
+        var cache = NewCache();
+        Assert.True((await cache.LoadAsync("inst-a")).Admits("s3cret"));
+
+        registry[Clerk.KeyId] = Clerk with { RevokedAt = time.GetUtcNow(), RevokedBy = "admin-x" };
+        cache.Forget("inst-a");
+
+        Assert.False(cache.TryGet("inst-a", out _));
+        Assert.False((await cache.LoadAsync("inst-a")).Admits("s3cret"));
+    }
+
+    [Fact]
+    public async Task AKeyPastItsExpiryIsRefusedWithoutBeingReadAgain()
+    {
+        registry[Clerk.KeyId] = Clerk with { ExpiresAt = time.GetUtcNow().AddSeconds(2) };
+        var cache = NewCache();
+        var caller = await cache.LoadAsync("inst-a");
+        Assert.True(caller.Admits("s3cret"));
+
+        time.Advance(TimeSpan.FromSeconds(2));
+
+        Assert.True(cache.TryGet("inst-a", out var cached));
+        Assert.False(cached.Admits("s3cret"));
+        Assert.Equal(1, loads);
+    }
+
+    [Fact]
+    public async Task ASigningKeyIsNeverAdmittedAsAnApiKey()
+    {
+        // Even a signing principal that (wrongly) carried a hash: signing keys authenticate by signature only.
+        registry["sign-a"] = new Principal("sign-a", PrincipalRole.Channel, "some-app", "signing", ApiKeys.HashSecret("s3cret")) { Kind = CredentialKind.SigningKey };
+        var cache = NewCache();
+
+        Assert.False((await cache.LoadAsync("sign-a")).Admits("s3cret"));
+    }
+
+    [Fact]
+    public void ByDefaultAKeyIsCachedForFiveSecondsTheBoundOfARevocationThroughAnotherGateway() =>
+        Assert.Equal(TimeSpan.FromSeconds(5), new VoucherSecurityOptions().PrincipalCacheDuration);
+
+    [Fact]
+    public async Task RequestsMissingTheCacheWhileAKeyIsReadShareThatOneRead()
+    {
+        var registryAnswer = new TaskCompletionSource<Principal?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var cache = new CallerCache(
+            _ =>
+            {
+                Interlocked.Increment(ref loads);
+                return registryAnswer.Task;
+            },
+            Options.Create(new VoucherSecurityOptions()),
+            time);
+
+        var first = cache.LoadAsync("inst-a");
+        var second = cache.LoadAsync("inst-a");
+        registryAnswer.SetResult(Clerk);
+
+        Assert.Same(await first, await second);
+        Assert.Equal(1, loads);
+        Assert.True(cache.TryGet("inst-a", out _));
+        time.Advance(TimeSpan.FromSeconds(5));
+        Assert.False(cache.TryGet("inst-a", out _));
+        await cache.LoadAsync("inst-a");
+        Assert.Equal(2, loads);
+    }
+
+    [Fact]
+    public async Task AKeyForgottenWhileItIsReadIsNotCachedFromThatRead()
+    {
+        var registryAnswer = new TaskCompletionSource<Principal?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var cache = new CallerCache(_ => registryAnswer.Task, Options.Create(new VoucherSecurityOptions()), time);
+
+        var reading = cache.LoadAsync("inst-a");
+        cache.Forget("inst-a"); // revoked here meanwhile
+        registryAnswer.SetResult(Clerk);
+        await reading;
+
+        Assert.False(cache.TryGet("inst-a", out _));
+    }
 }

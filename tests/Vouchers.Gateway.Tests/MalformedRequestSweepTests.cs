@@ -161,6 +161,11 @@ public sealed partial class MalformedRequestSweepTests(GatewayFactory gateway) :
         new(Demo.AdminMinistry, "POST", "/api/v1/admin/channels", true),
         new(Demo.AdminMinistry, "GET", "/api/v1/admin/channels/{batch}", false),
         new(Demo.AdminGuangdong, "POST", "/api/v1/admin/api-keys", true),
+        new(Demo.AdminGuangdong, "GET", "/api/v1/admin/api-keys", false),
+        new(Demo.AdminGuangdong, "POST", "/api/v1/admin/api-keys/{batch}/revoke", false), // never a real key: nothing is revoked
+        new(Demo.AdminGuangdong, "POST", "/api/v1/admin/api-keys/{batch}/rotate", true),
+        new(Demo.AdminGuangdong, "GET", "/api/v1/admin/audit", false),
+        new(Demo.AdminGuangdong, "GET", "/api/v1/admin/audit.csv", false),
         new(Demo.AdminGuangdong, "GET", "/api/v1/admin/batches/{batch}/subsidy-applications", false),
         new(Demo.AdminGuangdong, "GET", "/api/v1/admin/subsidy-applications/{application}", false),
         new(Demo.AdminGuangdong, "POST", "/api/v1/admin/subsidy-applications/{application}/review", true),

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Vouchers.Contracts;
 using Vouchers.Domain;
+using Vouchers.Gateway.Audit;
 using Vouchers.Gateway.Security;
 using Vouchers.Http.Contracts;
 using Vouchers.Http.Problems;
@@ -24,9 +25,11 @@ public static class AdminSubsidyEndpoints
         group.MapGet("/subsidy-applications/{id}", GetAsync)
             .WithName("GetSubsidyApplication").WithSummary("A subsidy application with its lines.");
         group.MapPost("/subsidy-applications/{id}/review", ReviewAsync)
-            .WithName("ReviewSubsidyApplication").WithSummary("Approves or rejects lines of an application.");
+            .WithName("ReviewSubsidyApplication").WithSummary("Approves or rejects lines of an application.")
+            .Audited(AuditActions.SubsidyReview, AuditSubjects.SubsidyApplication);
         group.MapPost("/subsidy-applications/{id}/disburse", DisburseAsync)
-            .WithName("DisburseSubsidy").WithSummary("Pays the approved lines; their vouchers are redeemed and never verify again.");
+            .WithName("DisburseSubsidy").WithSummary("Pays the approved lines; their vouchers are redeemed and never verify again.")
+            .Audited(AuditActions.SubsidyDisburse, AuditSubjects.SubsidyApplication);
         return group;
     }
 

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Vouchers.Contracts;
 using Vouchers.Domain;
+using Vouchers.Gateway.Audit;
 using Vouchers.Gateway.Security;
 using Vouchers.Http.Contracts;
 using Vouchers.Http.Problems;
@@ -20,7 +21,8 @@ public static class InstitutionCheckInEndpoints
             .RequireAuthorization(CallerClaims.PolicyFor(PrincipalRole.Institution));
 
         institution.MapPost("/class-sessions", PublishSessionAsync)
-            .WithName("PublishClassSession").WithSummary("Publishes a class session (idempotent per sessionId).");
+            .WithName("PublishClassSession").WithSummary("Publishes a class session (idempotent per sessionId).")
+            .Audited(AuditActions.SessionPublish, AuditSubjects.ClassSession);
         institution.MapGet("/class-sessions", ListSessionsAsync)
             .WithName("ListClassSessions").WithSummary("The sessions of one of this institution's classes, in order of their start.");
         institution.MapGet("/class-sessions/{id}", GetSessionAsync)

@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Vouchers.Contracts;
 using Vouchers.Domain;
+using Vouchers.Gateway.Audit;
 using Vouchers.Gateway.Records;
 using Vouchers.Gateway.Security;
 using Vouchers.Http.Contracts;
@@ -29,7 +30,8 @@ public static class InstitutionEndpoints
         group.MapPost("/vouchers/{code}/use", UseAsync)
             .WithName("UseVoucher").WithSummary("Enrols the holder (offline use): binds the voucher to this institution, once, optionally with course and class.");
         group.MapPost("/subsidy-applications", SubmitApplicationAsync)
-            .WithName("SubmitSubsidyApplication").WithSummary("Applies for the subsidy of vouchers used here.");
+            .WithName("SubmitSubsidyApplication").WithSummary("Applies for the subsidy of vouchers used here.")
+            .Audited(AuditActions.SubsidyApply, AuditSubjects.SubsidyApplication);
         group.MapGet("/subsidy-applications/{id}", GetApplicationAsync)
             .WithName("GetOwnSubsidyApplication").WithSummary("One of this institution's subsidy applications.");
         group.MapGet("/me", GetSelfAsync)
@@ -130,7 +132,7 @@ public static class InstitutionEndpoints
     }
 
     private static async Task<Results<Created<SubsidyApplicationView>, ValidationProblem, ProblemHttpResult>> SubmitApplicationAsync(
-        SubsidyApplicationRequest body, ClaimsPrincipal user, IGrainFactory grains)
+        SubsidyApplicationRequest body, ClaimsPrincipal user, IGrainFactory grains, HttpResponse response)
     {
         var v = new Validation();
         if (!Identifiers.IsValidSlug(body.BatchId))
@@ -173,9 +175,17 @@ public static class InstitutionEndpoints
         var id = body.RequestId is null ? Identifiers.NewId("sa") : ApplicationIdFor(user.ScopeOf(), body.RequestId);
         var result = await grains.Grain<ISubsidyApplicationGrain>(id)
             .SubmitAsync(user.ScopeOf(), batch.Id, batch.Definition.RegionCode, [.. codes.Distinct(StringComparer.Ordinal)]);
-        return result.Status == SubsidyCommandStatus.Invalid
-            ? Validation.Single(result.Field ?? "codes", result.Detail ?? "The codes are not valid.")
-            : TypedResults.Created($"/api/v1/institution/subsidy-applications/{id}", result.Application!);
+        if (result.Status == SubsidyCommandStatus.Invalid)
+        {
+            return Validation.Single(result.Field ?? "codes", result.Detail ?? "The codes are not valid.");
+        }
+
+        if (result.Status == SubsidyCommandStatus.AlreadyExists)
+        {
+            response.Headers[AuditRecorder.ReplayHeader] = "true"; // the same requestId again: the first application, unchanged
+        }
+
+        return TypedResults.Created($"/api/v1/institution/subsidy-applications/{id}", result.Application!);
     }
 
     /// <summary>The same institution and request id always name the same application.</summary>

@@ -11,7 +11,8 @@ namespace Vouchers.Gateway.Endpoints;
 
 /// <summary>
 /// The query string of the verification-record routes: <c>from</c>, <c>to</c>, <c>result</c>, <c>kind</c> and, for
-/// pages, <c>cursor</c> and <c>limit</c>. Each bad value is named in the 400 problem.
+/// pages, <c>cursor</c> and <c>limit</c>. Each bad value is named in the 400 problem. The period, the limit and the
+/// cursor are read the same way for the audit trail (<see cref="AuditQueryInput"/>).
 /// </summary>
 public static partial class RecordQueryInput
 {
@@ -32,12 +33,7 @@ public static partial class RecordQueryInput
     /// <summary>The filters (without cursor and limit); null when one is bad, which <paramref name="v"/> then names.</summary>
     public static RecordQuery? Filters(string? from, string? to, string? result, string? kind, Validation v)
     {
-        var start = Instant(from, "from", endOfDay: false, v);
-        var end = Instant(to, "to", endOfDay: true, v);
-        if (start is { } s && end is { } e && e <= s)
-        {
-            v.Add("to", "The end of the period must lie after its start.");
-        }
+        var (start, end) = Period(from, to, v);
 
         VerifyVerdict? verdict = null;
         if (result is not null)
@@ -72,7 +68,27 @@ public static partial class RecordQueryInput
     public static RecordQuery? Page(string? from, string? to, string? result, string? kind, string? cursor, string? limit, Validation v)
     {
         var filters = Filters(from, to, result, kind, v);
+        var size = Limit(limit, v);
+        var after = Cursor(cursor, v);
+        return v.IsValid ? filters! with { After = after, Limit = size } : null;
+    }
 
+    /// <summary><c>from</c> (inclusive) and <c>to</c> (exclusive), each optional; <c>to</c> must lie after <c>from</c>.</summary>
+    public static (DateTimeOffset? From, DateTimeOffset? To) Period(string? from, string? to, Validation v)
+    {
+        var start = Instant(from, "from", endOfDay: false, v);
+        var end = Instant(to, "to", endOfDay: true, v);
+        if (start is { } s && end is { } e && e <= s)
+        {
+            v.Add("to", "The end of the period must lie after its start.");
+        }
+
+        return (start, end);
+    }
+
+    /// <summary>The page size: 1 to 200, 50 when absent.</summary>
+    public static int Limit(string? limit, Validation v)
+    {
         var size = RecordQuery.DefaultLimit;
         if (limit is not null
             && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > MaxLimit))
@@ -80,13 +96,19 @@ public static partial class RecordQueryInput
             v.Add("limit", $"The limit is a whole number from 1 to {MaxLimit}.");
         }
 
+        return size;
+    }
+
+    /// <summary>Where the page starts: the <c>nextCursor</c> of the previous page, or null for the first page.</summary>
+    public static RecordCursor? Cursor(string? cursor, Validation v)
+    {
         RecordCursor? after = null;
         if (cursor is not null && !TryDecodeCursor(cursor, out after))
         {
             v.Add("cursor", "The cursor is not one this API handed out; pass nextCursor of the previous page unchanged.");
         }
 
-        return v.IsValid ? filters! with { After = after, Limit = size } : null;
+        return after;
     }
 
     /// <summary>An opaque cursor: a version byte, the record's time (UTC ticks) and its id, base64url.</summary>

@@ -1,24 +1,16 @@
 using System.Globalization;
 using System.Text;
 using Vouchers.Contracts;
-using Vouchers.Domain;
 
 namespace Vouchers.Gateway.Records;
 
-/// <summary>
-/// Writes verification records as CSV (RFC 4180: comma-separated, CRLF line ends, fields with a comma, quote or line
-/// break quoted, quotes doubled), UTF-8 with a byte-order mark so that Excel reads the Chinese column as Chinese. A
-/// field that a spreadsheet would run as a formula (starting with = + - @) is prefixed with an apostrophe.
-/// </summary>
+/// <summary>Writes verification records as CSV, by the rules of <see cref="Csv"/>.</summary>
 public static class RecordCsv
 {
     public const string Header = "id,occurredAt,kind,code,result,resultText,clerk,deviceId,mode,courseId,classId";
 
     /// <summary>Records fetched from the cluster per call while streaming.</summary>
     public const int PageSize = 1000;
-
-    private static readonly byte[] ByteOrderMark = [0xEF, 0xBB, 0xBF];
-    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>
     /// Streams the institution's records that pass <paramref name="filters"/>, newest first, page by page, at most
@@ -27,8 +19,8 @@ public static class RecordCsv
     public static async Task WriteAsync(
         Stream output, IVerificationRecordsGrain records, string institutionId, RecordQuery filters, int maxRows, CancellationToken cancellationToken)
     {
-        await output.WriteAsync(ByteOrderMark, cancellationToken);
-        await using var writer = new StreamWriter(output, Utf8, bufferSize: 16 * 1024, leaveOpen: true);
+        await output.WriteAsync(Csv.ByteOrderMark, cancellationToken);
+        await using var writer = new StreamWriter(output, Csv.Utf8, bufferSize: 16 * 1024, leaveOpen: true);
         await writer.WriteAsync(Header + "\r\n");
 
         var query = filters with { After = null };
@@ -59,7 +51,7 @@ public static class RecordCsv
     public static void AppendRow(StringBuilder line, VerificationRecord r)
     {
         Field(line, r.Id.ToString(CultureInfo.InvariantCulture)).Append(',');
-        Field(line, r.OccurredAt.ToOffset(ChinaTime.Offset).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)).Append(',');
+        Field(line, Csv.Time(r.OccurredAt)).Append(',');
         Field(line, r.Kind == RecordKind.Verify ? "verify" : "use").Append(',');
         Field(line, r.MaskedCode).Append(',');
         Field(line, CamelCase(r.Result.ToString())).Append(',');
@@ -85,21 +77,7 @@ public static class RecordCsv
         _ => result.ToString(),
     };
 
-    private static StringBuilder Field(StringBuilder line, string? value)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return line;
-        }
-
-        var guarded = value[0] is '=' or '+' or '-' or '@' ? "'" + value : value;
-        if (guarded.AsSpan().IndexOfAny(",\"\r\n") < 0)
-        {
-            return line.Append(guarded);
-        }
-
-        return line.Append('"').Append(guarded.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
-    }
+    private static StringBuilder Field(StringBuilder line, string? value) => Csv.Field(line, value);
 
     private static string CamelCase(string name) => string.Concat(char.ToLowerInvariant(name[0]).ToString(), name[1..]);
 }

@@ -41,6 +41,17 @@ public sealed partial class DemoData(
 
     public async Task SeedAsync()
     {
+        await grains.Grain<IRegistryGrain<Channel>>("national-app").CreateAsync(new Channel("national-app", "国家社保公共服务平台 App"));
+        await grains.Grain<IRegistryGrain<Channel>>("bank-app").CreateAsync(new Channel("bank-app", "银行 App"));
+        await grains.Grain<IRegistryGrain<Institution>>("sz-skills-school").CreateAsync(
+            new Institution("sz-skills-school", "深圳市职业技能训练学校", "440304", "深圳市福田区", 22.5431, 114.0579, 300));
+        await grains.Grain<IRegistryGrain<Institution>>("gz-tech-college").CreateAsync(
+            new Institution("gz-tech-college", "广州市技师学院", "440106", "广州市天河区", 23.1291, 113.2644, 500));
+        await grains.Grain<IRegistryGrain<TrainingProgram>>(ProgramId).CreateAsync(
+            new TrainingProgram(ProgramId, "电工（初级）Electrician, basic", "6-31-01-03", "44"));
+
+        // Through the key directory, so that the demo keys are listed, revoked and rotated like any other.
+        var directory = grains.Grain<IKeyDirectoryGrain>(KeyDirectory.Key);
         var issuedAt = time.GetUtcNow();
         foreach (var (keyId, role, scope, name) in Principals)
         {
@@ -49,7 +60,13 @@ public sealed partial class DemoData(
                 IssuedBy = IssuedBy,
                 IssuedAt = issuedAt,
             };
-            await grains.Grain<IRegistryGrain<Principal>>(keyId).CreateAsync(principal);
+            var region = role switch
+            {
+                PrincipalRole.Admin => scope,
+                PrincipalRole.Institution => (await grains.Grain<IRegistryGrain<Institution>>(scope).GetAsync())?.RegionCode ?? "",
+                _ => "",
+            };
+            await directory.SeedAsync(principal, region);
         }
 
         foreach (var (keyId, channelId) in SigningKeyIds)
@@ -60,17 +77,8 @@ public sealed partial class DemoData(
                 IssuedBy = IssuedBy,
                 IssuedAt = issuedAt,
             };
-            await grains.Grain<IRegistryGrain<Principal>>(keyId).CreateAsync(principal);
+            await directory.SeedAsync(principal, "");
         }
-
-        await grains.Grain<IRegistryGrain<Channel>>("national-app").CreateAsync(new Channel("national-app", "国家社保公共服务平台 App"));
-        await grains.Grain<IRegistryGrain<Channel>>("bank-app").CreateAsync(new Channel("bank-app", "银行 App"));
-        await grains.Grain<IRegistryGrain<Institution>>("sz-skills-school").CreateAsync(
-            new Institution("sz-skills-school", "深圳市职业技能训练学校", "440304", "深圳市福田区", 22.5431, 114.0579, 300));
-        await grains.Grain<IRegistryGrain<Institution>>("gz-tech-college").CreateAsync(
-            new Institution("gz-tech-college", "广州市技师学院", "440106", "广州市天河区", 23.1291, 113.2644, 500));
-        await grains.Grain<IRegistryGrain<TrainingProgram>>(ProgramId).CreateAsync(
-            new TrainingProgram(ProgramId, "电工（初级）Electrician, basic", "6-31-01-03", "44"));
 
         var batch = grains.Grain<IBatchGrain>(BatchId);
         if (await batch.GetAsync() is null)

@@ -200,7 +200,8 @@ public interface IBatchApplicationsGrain : IGrainWithStringKey
 
 /// <summary>
 /// One entry of a registry (programs, institutions, channels, API-key principals). Key: the entry's id.
-/// Entries are created once and read often; the gateway checks that batches reference existing entries.
+/// Entries are created once and read often; the gateway checks that batches reference existing entries. Principals
+/// also change (revoked, given an expiry), only through <see cref="IKeyDirectoryGrain"/>.
 /// </summary>
 [Alias("IRegistryGrain`1")]
 public interface IRegistryGrain<TEntry> : IGrainWithStringKey
@@ -210,4 +211,10 @@ public interface IRegistryGrain<TEntry> : IGrainWithStringKey
     [Alias("Create")] Task<bool> CreateAsync(TEntry entry);
 
     [Alias("Get")] Task<TEntry?> GetAsync();
+
+    /// <summary>
+    /// Replaces the entry with <paramref name="replacement"/> if it still equals <paramref name="expected"/>; false
+    /// (nothing written) when it does not, or there is no entry.
+    /// </summary>
+    [Alias("Replace")] Task<bool> ReplaceAsync(TEntry expected, TEntry replacement);
 }

@@ -100,8 +100,58 @@ public sealed record ReviewRequest(ReviewDecision[]? Decisions);
 
 public sealed record ReviewDecision(string? Code, bool? Approve, string? Reason);
 
-/// <summary>Body of POST /api/v1/admin/api-keys.</summary>
-public sealed record ApiKeyRequest(string? Role, string? Scope, string? DisplayName);
+/// <summary>
+/// Body of POST /api/v1/admin/api-keys. <see cref="Kind"/> is <c>apiKey</c> (default) or <c>signingKey</c> (a channel's
+/// request-signing key, issued by the ministry); <see cref="ExpiresAt"/> is optional.
+/// </summary>
+public sealed record ApiKeyRequest(string? Role, string? Scope, string? DisplayName, string? Kind = null, DateTimeOffset? ExpiresAt = null);
 
-/// <summary>The new key; its secret is shown only in this response.</summary>
-public sealed record ApiKeyResponse(string KeyId, string ApiKey, string Role, string Scope, string DisplayName);
+/// <summary>
+/// A new key. Its secret is shown only in this response: <see cref="ApiKey"/> (the X-Api-Key value) for an API key,
+/// <see cref="SigningSecret"/> for a signing key.
+/// </summary>
+public sealed record ApiKeyResponse(string KeyId, string? ApiKey, string Role, string Scope, string DisplayName)
+{
+    public string? SigningSecret { get; init; }
+
+    public CredentialKind Kind { get; init; }
+
+    public string? IssuedBy { get; init; }
+
+    public DateTimeOffset? IssuedAt { get; init; }
+
+    public DateTimeOffset? ExpiresAt { get; init; }
+}
+
+/// <summary>A key as listed: never its secret or the secret's hash.</summary>
+public sealed record KeyView(
+    string KeyId,
+    PrincipalRole Role,
+    string Scope,
+    CredentialKind Kind,
+    string DisplayName,
+    string RegionCode,
+    string? IssuedBy,
+    DateTimeOffset? IssuedAt,
+    DateTimeOffset? ExpiresAt,
+    DateTimeOffset? RevokedAt,
+    string? RevokedBy,
+    string? ReplacedBy,
+    bool Active)
+{
+    public static KeyView From(KeyEntry key, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return new(key.KeyId, key.Role, key.Scope, key.Kind, key.DisplayName, key.RegionCode, key.IssuedBy, key.IssuedAt,
+            key.ExpiresAt, key.RevokedAt, key.RevokedBy, key.ReplacedBy, key.IsActiveAt(now));
+    }
+}
+
+/// <summary>
+/// Optional body of POST /api/v1/admin/api-keys/{keyId}/rotate: how many hours the old key keeps working (0 to 168,
+/// default 24; 0 = it stops at once) and the new key's optional expiry.
+/// </summary>
+public sealed record RotateKeyRequest(int? GraceHours = null, DateTimeOffset? ExpiresAt = null);
+
+/// <summary>A rotation's answer: the new key (its secret shown once) and the old key with its new expiry.</summary>
+public sealed record RotatedKeyResponse(ApiKeyResponse Issued, KeyView Previous);

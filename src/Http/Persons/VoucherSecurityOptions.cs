@@ -20,6 +20,9 @@ public sealed class VoucherSecurityOptions
     /// <summary>How old an identity attestation (face or password check by the channel) may be.</summary>
     public TimeSpan AttestationMaxAge { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How long a looked-up API key stays cached in the gateway.</summary>
-    public TimeSpan PrincipalCacheDuration { get; set; } = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// How long a looked-up API key stays cached in the gateway, which is also the longest a key revoked through
+    /// another gateway keeps working here (docs/SECURITY.md, "Keys").
+    /// </summary>
+    public TimeSpan PrincipalCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
 }

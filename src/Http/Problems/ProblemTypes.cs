@@ -26,6 +26,7 @@ public static class ProblemTypes
     public const string OutsideSessionWindow = Prefix + "outside-session-window";
     public const string OutsideCheckInRadius = Prefix + "outside-check-in-radius";
     public const string SessionFull = Prefix + "session-full";
+    public const string AuditUnavailable = Prefix + "audit-unavailable";
 
     // Authentication refusals (401) and the failed-authentication guard (429): docs/API.md, "Signing channel requests".
     public const string SignatureInvalid = Prefix + "signature-invalid";

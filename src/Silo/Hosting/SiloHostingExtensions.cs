@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
+using Vouchers.Grains.Audit;
 using Vouchers.Grains.Claims;
 using Vouchers.Grains.Records;
 using Vouchers.Grains.Storage;
@@ -45,6 +46,7 @@ public static class SiloHostingExtensions
             silo.Services.TryAddSingleton<IClaimStore, MemoryClaimStore>();
             silo.Services.TryAddSingleton<IVerificationRecordStore>(sp =>
                 new MemoryVerificationRecordStore(sp.GetRequiredService<IOptions<RecordOptions>>().Value.MemoryCapPerInstitution));
+            silo.Services.TryAddSingleton<IAuditStore>(_ => new MemoryAuditStore());
         }
         else
         {
@@ -90,6 +92,8 @@ public static class SiloHostingExtensions
                 sp.GetRequiredService<ILogger<PostgresClaimStore>>()));
             // Records share the claim store's small pool: a record group is one INSERT, a page one indexed query.
             silo.Services.TryAddSingleton<IVerificationRecordStore>(sp => new PostgresVerificationRecordStore(sp.GetRequiredService<NpgsqlDataSource>()));
+            // So does the audit trail: a record is one INSERT, and admin changes are rare.
+            silo.Services.TryAddSingleton<IAuditStore>(sp => new PostgresAuditStore(sp.GetRequiredService<NpgsqlDataSource>()));
         }
 
         silo.AddIncomingGrainCallFilter<StorageFaultFilter>();

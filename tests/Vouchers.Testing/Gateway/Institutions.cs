@@ -20,7 +20,7 @@ public static class Institutions
         var issued = await admin.PostJsonAsync("/api/v1/admin/api-keys", new ApiKeyRequest("institution", id, "前台 front desk"));
         Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
         var key = await VoucherApi.ReadAsync<ApiKeyResponse>(issued);
-        return new TestInstitution(id, key.KeyId, gateway.ClientWithKey(key.ApiKey));
+        return new TestInstitution(id, key.KeyId, gateway.ClientWithKey(key.ApiKey!));
     }
 
     public static string Masked(string code) => code[..4] + "…" + code[^4..];

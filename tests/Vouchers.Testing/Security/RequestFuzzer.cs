@@ -65,11 +65,14 @@ public sealed class RequestFuzzer(int seed)
         ["POST /api/v1/institution/class-sessions"] = ["classId", "title", "startsAt", "endsAt"],
     };
 
-    /// <summary>Fields whose values follow a format (ids, codes, ID numbers), where an injection string is always refused.</summary>
+    /// <summary>
+    /// Fields whose values follow a format (ids, ID numbers), where an injection string is always refused. Not "code" of
+    /// a verification: a string that is no code is a question the route answers (200, verdict <c>malformed</c>).
+    /// </summary>
     private static readonly HashSet<string> FormattedFields =
     [
-        "programId", "regionCode", "id", "batchId", "idNumber", "institutionId", "sessionId", "classId", "courseId", "code",
-        "voucherCode", "role", "scope",
+        "programId", "regionCode", "id", "batchId", "idNumber", "institutionId", "sessionId", "classId", "courseId", "voucherCode",
+        "role", "scope",
     ];
 
     private static readonly string[] Injections =

@@ -50,7 +50,8 @@ public enum CredentialKind
 /// <summary>
 /// A credential's owner. Scope is the region prefix of an admin ("" for the ministry), or the channel or institution
 /// id. <see cref="SecretHash"/> is the SHA-256 (hex) of an API key's secret, empty for a signing key. A principal is
-/// written once and then only revoked; <see cref="IssuedBy"/> is the key id of the admin who issued it ("demo" for the
+/// written once, then only revoked or given an expiry when it is rotated, always through the key directory
+/// (<see cref="IKeyDirectoryGrain"/>); <see cref="IssuedBy"/> is the key id of the admin who issued it ("demo" for the
 /// seeded demo keys).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Principal")]
@@ -73,6 +74,9 @@ public sealed record Principal(
     [Id(9)] public DateTimeOffset? RevokedAt { get; init; }
 
     [Id(10)] public string? RevokedBy { get; init; }
+
+    /// <summary>The key id of the key that replaced this one when it was rotated; null until then.</summary>
+    [Id(11)] public string? ReplacedBy { get; init; }
 
     /// <summary>Neither revoked nor expired at <paramref name="now"/>.</summary>
     public bool IsActiveAt(DateTimeOffset now) => RevokedAt is null && (ExpiresAt is not { } expires || now < expires);
