@@ -34,7 +34,8 @@ public static class AccessMatrix
         // Registries: programs and institutions belong to a region; channels are national and registered by the ministry.
         new("POST", $"{Admin}/programs", Owner.Admin, Created, BadRequest,
             (w, _) => Request($"{Admin}/programs", new ProgramRequest(Identifiers.NewId("program"), "Matrix program", null, "44"))),
-        new("GET", $"{Admin}/programs/{{id}}", Owner.Admin, Ok, NotFound, (w, _) => Request($"{Admin}/programs/{Demo.ProgramId}")),
+        // A city reads its province's programs, not another city's.
+        new("GET", $"{Admin}/programs/{{id}}", Owner.Admin, Ok, NotFound, (w, _) => Request($"{Admin}/programs/{w.GuangzhouProgramId}")),
         new("POST", $"{Admin}/institutions", Owner.Admin, Created, BadRequest,
             (w, _) => Request($"{Admin}/institutions", new InstitutionRequest(Identifiers.NewId("school"), "Matrix school", "4401", "广州市", 23.1, 113.3, 300))),
         new("GET", $"{Admin}/institutions/{{id}}", Owner.Admin, Ok, NotFound, (w, _) => Request($"{Admin}/institutions/{Demo.GzTechCollege}")),
@@ -89,11 +90,12 @@ public static class AccessMatrix
         new("POST", $"{ChannelApi}/vouchers/{{code}}/qr", Owner.Channel, Ok, NotFound,
             (w, caller) => Request($"{ChannelApi}/vouchers/{w.Voucher.Code}/qr", new { idNumber = Acting(caller, w.Holder).IdNumber, attestation = VoucherApi.FreshAttestation() }),
             NotTheHolder: NotFound),
-        new("POST", $"{ChannelApi}/check-ins", Owner.Channel, Created, NotFound, async (w, caller) =>
+        // Check-ins name no voucher: a channel that may not see the holder's voucher, or acts for someone else, finds no enrolment.
+        new("POST", $"{ChannelApi}/check-ins", Owner.Channel, Created, UnprocessableEntity, async (w, caller) =>
         {
             var (person, voucher) = await w.FreshUsedAsync();
             return Made($"{ChannelApi}/check-ins", w.CheckIn(Acting(caller, person)), voucher.Code, voucher.HolderIdNumber);
-        }, NotTheHolder: NotFound),
+        }, NotTheHolder: UnprocessableEntity),
 
         // Institutions: their own records, sessions and applications; other institutions' vouchers by verdict only.
         new("POST", $"{InstitutionApi}/verifications", Owner.Institution, Ok, Ok,
@@ -114,7 +116,7 @@ public static class AccessMatrix
         {
             var now = DateTimeOffset.UtcNow;
             return Request($"{InstitutionApi}/class-sessions",
-                new ClassSessionRequest(Identifiers.NewId("cs"), w.ClassId, null, "Matrix session", now.AddHours(1), now.AddHours(2)), w.SessionId);
+                new ClassSessionRequest(Identifiers.NewId("cs"), Identifiers.NewId("class"), null, "Matrix session", now.AddHours(1), now.AddHours(2)), w.SessionId);
         }),
         new("GET", $"{InstitutionApi}/class-sessions", Owner.Institution, Ok, Ok,
             (w, _) => Request($"{InstitutionApi}/class-sessions?classId={w.ClassId}", null, w.SessionId)),

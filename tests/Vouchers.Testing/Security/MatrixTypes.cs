@@ -153,4 +153,5 @@ public static class Status
     public const int Forbidden = (int)HttpStatusCode.Forbidden;
     public const int NotFound = (int)HttpStatusCode.NotFound;
     public const int Conflict = (int)HttpStatusCode.Conflict;
+    public const int UnprocessableEntity = (int)HttpStatusCode.UnprocessableEntity;
 }

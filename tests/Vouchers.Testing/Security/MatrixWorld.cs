@@ -68,6 +68,9 @@ public sealed class MatrixWorld
 
     public string ApplicationId { get; private set; } = "";
 
+    /// <summary>A program of Guangzhou (region "4401"): the Guangdong admin reads it, the Shenzhen admin does not.</summary>
+    public string GuangzhouProgramId { get; } = Identifiers.NewId("program");
+
     /// <summary>A key issued by the Guangdong admin for the Guangzhou college, to be listed but not by the Shenzhen admin.</summary>
     public string IssuedKeyId { get; private set; } = "";
 
@@ -81,6 +84,8 @@ public sealed class MatrixWorld
         (_, world.Used) = await world.FreshUsedAsync();
         world.ApplicationId = await world.FreshApplicationAsync(approved: false, world.Used.Code);
         world.IssuedKeyId = await world.IssueKeyAsync(Demo.GzTechCollege);
+        var program = await world.Admin.PostJsonAsync("/api/v1/admin/programs", new ProgramRequest(world.GuangzhouProgramId, "Matrix program", null, "4401"));
+        Assert.Equal(HttpStatusCode.Created, program.StatusCode);
         foreach (var owner in Enum.GetValues<Owner>())
         {
             revoked[owner] = await world.RevokedClientAsync(owner);
@@ -147,20 +152,20 @@ public sealed class MatrixWorld
         return (await VoucherApi.ReadAsync<ApiKeyResponse>(response, HttpStatusCode.Created)).KeyId;
     }
 
-    /// <summary>A client with a key of the route's role that worked and was then revoked.</summary>
+    /// <summary>A client with a key of the route's role (for channels a signing key) that was issued and then revoked.</summary>
     private async Task<HttpClient> RevokedClientAsync(Owner owner)
     {
         var (issuer, request) = owner switch
         {
             Owner.Admin => (Admin, new ApiKeyRequest("admin", "44", "Revoked admin")),
             Owner.Ministry => (Ministry, new ApiKeyRequest("admin", "", "Revoked ministry admin")),
-            Owner.Channel => (Ministry, new ApiKeyRequest("channel", Demo.NationalApp, "Revoked channel key")),
+            Owner.Channel => (Ministry, new ApiKeyRequest("channel", Demo.NationalApp, "Revoked signing key", "signingKey")),
             _ => (Admin, new ApiKeyRequest("institution", Demo.SzSkillsSchool, "Revoked desk")),
         };
         var issued = await VoucherApi.ReadAsync<ApiKeyResponse>(await issuer.PostJsonAsync("/api/v1/admin/api-keys", request), HttpStatusCode.Created);
         using var revokedAnswer = await issuer.PostAsync($"/api/v1/admin/api-keys/{issued.KeyId}/revoke", null);
         Assert.True(revokedAnswer.IsSuccessStatusCode, $"revoking {issued.KeyId}: {(int)revokedAnswer.StatusCode} {await revokedAnswer.Content.ReadAsStringAsync()}");
-        return Gateway.ClientWithKey(issued.ApiKey);
+        return issued.ApiKey is { } apiKey ? Gateway.ClientWithKey(apiKey) : Gateway.SignedClient(issued.KeyId);
     }
 
     /// <summary>A check-in body for <paramref name="person"/> at the school, inside its radius, into <see cref="SessionId"/>.</summary>

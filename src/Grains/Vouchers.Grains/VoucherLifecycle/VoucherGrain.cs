@@ -197,7 +197,8 @@ internal sealed partial class VoucherGrain(
 
         if (!issue.EligibleInstitutionIds.IsDefaultOrEmpty && !issue.EligibleInstitutionIds.Contains(institutionId))
         {
-            return new(VerifyVerdict.NotForThisInstitution, View());
+            // Not usable here: the verdict only, as for a voucher used elsewhere (the holder is none of this institution's business).
+            return new(VerifyVerdict.NotForThisInstitution);
         }
 
         return new(VerifyVerdict.Valid, View());
