@@ -123,7 +123,15 @@ public sealed class FuzzRunTests : IAsyncLifetime
 
     private async Task<State> StateAsync(MatrixWorld world)
     {
-        var batches = await world.Ministry.GetStringAsync("/api/v1/admin/batches");
+        // Every batch with its live counters (the list holds summaries; a batch's own read holds the counters).
+        using var list = System.Text.Json.JsonDocument.Parse(await world.Ministry.GetStringAsync("/api/v1/admin/batches"));
+        var snapshots = new List<string>();
+        foreach (var id in list.RootElement.EnumerateArray().Select(b => b.GetProperty("id").GetString()!).Order(StringComparer.Ordinal))
+        {
+            snapshots.Add(await world.Ministry.GetStringAsync($"/api/v1/admin/batches/{id}"));
+        }
+
+        var batches = string.Join('\n', snapshots);
         var tables = await database.ListAsync(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name",
             r => r.GetString(0));
