@@ -57,10 +57,10 @@ public static class AdminApiKeyEndpoints
         }
 
         var scope = body.Scope ?? "";
-        var name = body.DisplayName?.Trim();
-        if (string.IsNullOrEmpty(name) || name.Length > 200)
+        var name = DisplayText.Check(body.DisplayName, 200, out var nameError);
+        if (name is null)
         {
-            v.Add("displayName", "The display name is required, at most 200 characters.");
+            v.Add("displayName", nameError!);
         }
 
         if (KeyRules.ExpiryProblem(body.ExpiresAt, time.GetUtcNow()) is { } expiry)
