@@ -154,9 +154,9 @@ public static class ChannelEndpoints
 
         var channel = user.ScopeOf();
         var guardKey = FailedLookupKey(channel);
-        if (guard.RefusedFor(guardKey) is { } wait)
+        if (guard.Refusal(guardKey, response) is { } refused)
         {
-            return TooManyFailedLookups(wait, response);
+            return refused;
         }
 
         if (await grains.Grain<IVoucherGrain>(normalized!).GetForHolderAsync(new HolderAccess(person.Key(id), channel)) is null)
@@ -172,13 +172,4 @@ public static class ChannelEndpoints
 
     /// <summary>A channel's failed lookups are counted apart from any institution's, whatever their ids.</summary>
     private static string FailedLookupKey(string channelId) => $"channel/{channelId}";
-
-    private static ProblemHttpResult TooManyFailedLookups(TimeSpan wait, HttpResponse response)
-    {
-        var seconds = (int)Math.Ceiling(wait.TotalSeconds);
-        response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return ProblemTypes.Problem(StatusCodes.Status429TooManyRequests, ProblemTypes.TooManyFailedLookups,
-            "Too many codes that name no voucher of the person were asked for; QR codes resume after Retry-After.",
-            $"Retry after {seconds} s.");
-    }
 }
