@@ -10,42 +10,17 @@ public static class AuditCsv
 {
     public const string Header = "id,occurredAt,actor,action,targetId,regionCode,before,after,clientAddress";
 
-    /// <summary>Records fetched from the cluster per call while streaming.</summary>
-    public const int PageSize = 1000;
-
     /// <summary>Streams the records of the region that pass <paramref name="filters"/>, newest first, page by page, at most <paramref name="maxRows"/>.</summary>
-    public static async Task WriteAsync(
+    public static Task WriteAsync(
         Stream output, IAuditTrailGrain trail, string regionPrefix, AuditQuery filters, int maxRows, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(trail);
         ArgumentNullException.ThrowIfNull(filters);
-        await output.WriteAsync(Csv.ByteOrderMark, cancellationToken);
-        await using var writer = new StreamWriter(output, Csv.Utf8, bufferSize: 16 * 1024, leaveOpen: true);
-        await writer.WriteAsync(Header + "\r\n");
-
-        var query = filters with { After = null };
-        var line = new StringBuilder(256);
-        for (var written = 0; written < maxRows;)
+        return Csv.WritePagesAsync<AuditRecord>(output, Header, async (after, limit) =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var page = await trail.QueryAsync(regionPrefix, query with { Limit = Math.Min(PageSize, maxRows - written) });
-            foreach (var record in page.Records)
-            {
-                line.Clear();
-                AppendRow(line, record);
-                await writer.WriteAsync(line, cancellationToken);
-            }
-
-            written += page.Records.Length;
-            await writer.FlushAsync(cancellationToken);
-            if (page.Next is null)
-            {
-                break;
-            }
-
-            query = query with { After = page.Next };
-        }
+            var page = await trail.QueryAsync(regionPrefix, filters with { After = after, Limit = limit });
+            return (page.Records, page.Next);
+        }, AppendRow, maxRows, cancellationToken);
     }
 
     /// <summary>One row, CRLF included; the time is China time (UTC+8).</summary>

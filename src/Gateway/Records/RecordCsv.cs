@@ -9,42 +9,20 @@ public static class RecordCsv
 {
     public const string Header = "id,occurredAt,kind,code,result,resultText,clerk,deviceId,mode,courseId,classId";
 
-    /// <summary>Records fetched from the cluster per call while streaming.</summary>
-    public const int PageSize = 1000;
-
     /// <summary>
     /// Streams the institution's records that pass <paramref name="filters"/>, newest first, page by page, at most
     /// <paramref name="maxRows"/> of them.
     /// </summary>
-    public static async Task WriteAsync(
+    public static Task WriteAsync(
         Stream output, IVerificationRecordsGrain records, string institutionId, RecordQuery filters, int maxRows, CancellationToken cancellationToken)
     {
-        await output.WriteAsync(Csv.ByteOrderMark, cancellationToken);
-        await using var writer = new StreamWriter(output, Csv.Utf8, bufferSize: 16 * 1024, leaveOpen: true);
-        await writer.WriteAsync(Header + "\r\n");
-
-        var query = filters with { After = null };
-        var line = new StringBuilder(160);
-        for (var written = 0; written < maxRows;)
+        ArgumentNullException.ThrowIfNull(records);
+        ArgumentNullException.ThrowIfNull(filters);
+        return Csv.WritePagesAsync<VerificationRecord>(output, Header, async (after, limit) =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var page = await records.QueryAsync(institutionId, query with { Limit = Math.Min(PageSize, maxRows - written) });
-            foreach (var record in page.Records)
-            {
-                line.Clear();
-                AppendRow(line, record);
-                await writer.WriteAsync(line, cancellationToken);
-            }
-
-            written += page.Records.Length;
-            await writer.FlushAsync(cancellationToken);
-            if (page.Next is null)
-            {
-                break;
-            }
-
-            query = query with { After = page.Next };
-        }
+            var page = await records.QueryAsync(institutionId, filters with { After = after, Limit = limit });
+            return (page.Records, page.Next);
+        }, AppendRow, maxRows, cancellationToken);
     }
 
     /// <summary>One row, CRLF included. Times are China time (UTC+8) as <c>yyyy-MM-dd HH:mm:ss</c>, which Excel reads as a date.</summary>
