@@ -2,7 +2,6 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using Vouchers.Gateway.Security;
 using Vouchers.Integration.Tests.Infrastructure;
-using Vouchers.Testing;
 using Vouchers.Testing.Gateway;
 using Vouchers.Testing.Logging;
 using Vouchers.Testing.Postgres;
@@ -68,10 +67,7 @@ public sealed class ClusterDemoSafetyTests : IAsyncLifetime
 
     private async Task<ClusterGatewayFactory> StartAsync(Dictionary<string, string> overrides, CapturedLogs logs)
     {
-        var siloPort = FreePort.Next();
-        var gatewayPort = FreePort.Next(siloPort);
-        var factory = new ClusterGatewayFactory(
-            new SiloSettings(database.ConnectionString, clusterId, clusterId, siloPort, gatewayPort), coHost: true, overrides, logs);
+        var factory = ClusterGatewayFactory.CoHosting(database.ConnectionString, clusterId, [], overrides, logs);
         gateway = factory;
         await factory.WaitUntilReadyAsync(ReadyTimeout);
         return factory;

@@ -86,14 +86,11 @@ public sealed class CoHostedClusterTests : IAsyncLifetime
     /// <summary>Starts a co-hosting gateway of this test's cluster on free ports and waits until it answers ready.</summary>
     private async Task<(ClusterGatewayFactory Gateway, int Port)> StartGatewayAsync()
     {
-        var siloPort = FreePort.Next([.. ports]);
-        var gatewayPort = FreePort.Next([.. ports, siloPort]);
-        ports.AddRange([siloPort, gatewayPort]);
-        var gateway = new ClusterGatewayFactory(new SiloSettings(database.ConnectionString, clusterId, clusterId, siloPort, gatewayPort), coHost: true);
+        var gateway = ClusterGatewayFactory.CoHosting(database.ConnectionString, clusterId, ports);
         gateways.Add(gateway);
 
         await gateway.WaitUntilReadyAsync(ReadyTimeout);
-        return (gateway, siloPort);
+        return (gateway, gateway.SiloPort);
     }
 
     private async Task<List<int>> ActiveSiloPortsAsync() =>

@@ -37,11 +37,8 @@ public sealed class FuzzRunTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         database = await TestDatabase.CreateAsync();
-        var siloPort = FreePort.Next([]);
-        var gatewayPort = FreePort.Next([siloPort]);
-        var clusterId = "fuzz-" + Guid.NewGuid().ToString("N")[..12];
-        gateway = new ClusterGatewayFactory(new SiloSettings(database.ConnectionString, clusterId, clusterId, siloPort, gatewayPort), coHost: true,
-            overrides: new Dictionary<string, string> { ["Verification:MaxFailedLookups"] = "1000000000" });
+        gateway = ClusterGatewayFactory.CoHosting(database.ConnectionString, "fuzz-" + Guid.NewGuid().ToString("N")[..12], [],
+            new Dictionary<string, string> { ["Verification:MaxFailedLookups"] = "1000000000" });
         await gateway.WaitUntilReadyAsync(ReadyTimeout);
     }
 

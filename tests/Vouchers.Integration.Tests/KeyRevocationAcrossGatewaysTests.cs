@@ -65,10 +65,7 @@ public sealed class KeyRevocationAcrossGatewaysTests(ITestOutputHelper output) :
 
     private async Task<ClusterGatewayFactory> StartGatewayAsync()
     {
-        var siloPort = FreePort.Next([.. ports]);
-        var gatewayPort = FreePort.Next([.. ports, siloPort]);
-        ports.AddRange([siloPort, gatewayPort]);
-        var gateway = new ClusterGatewayFactory(new SiloSettings(database.ConnectionString, clusterId, clusterId, siloPort, gatewayPort), coHost: true);
+        var gateway = ClusterGatewayFactory.CoHosting(database.ConnectionString, clusterId, ports);
         gateways.Add(gateway);
         await gateway.WaitUntilReadyAsync(ReadyTimeout);
         return gateway;

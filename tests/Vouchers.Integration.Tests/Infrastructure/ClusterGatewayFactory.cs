@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Logging;
+using Vouchers.Testing;
 using Vouchers.Testing.Logging;
 
 namespace Vouchers.Integration.Tests.Infrastructure;
@@ -18,6 +19,23 @@ internal sealed class ClusterGatewayFactory(
     SiloSettings settings, bool coHost = false, IReadOnlyDictionary<string, string>? overrides = null, CapturedLogs? logs = null)
     : WebApplicationFactory<Program>
 {
+    /// <summary>
+    /// A gateway that co-hosts a silo of <paramref name="clusterId"/> on two free ports besides <paramref name="taken"/>,
+    /// which it adds to them (so a test's next gateway takes others).
+    /// </summary>
+    public static ClusterGatewayFactory CoHosting(
+        string connectionString, string clusterId, List<int> taken, IReadOnlyDictionary<string, string>? overrides = null, CapturedLogs? logs = null)
+    {
+        ArgumentNullException.ThrowIfNull(taken);
+        var siloPort = FreePort.Next([.. taken]);
+        var gatewayPort = FreePort.Next([.. taken, siloPort]);
+        taken.AddRange([siloPort, gatewayPort]);
+        return new ClusterGatewayFactory(new SiloSettings(connectionString, clusterId, clusterId, siloPort, gatewayPort), coHost: true, overrides, logs);
+    }
+
+    /// <summary>The port of this gateway's silo (when it co-hosts one).</summary>
+    public int SiloPort => settings.SiloPort;
+
     /// <summary>Fixed, as in production: person keys must not change between gateway instances.</summary>
     public const string PersonKeySecret = "integration-tests-person-key-secret";
 
