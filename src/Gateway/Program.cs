@@ -58,7 +58,12 @@ builder.Services.AddAuthorizationBuilder()
     .AddPolicy(CallerClaims.PolicyFor(PrincipalRole.Channel), p => p.RequireRole(nameof(PrincipalRole.Channel)))
     .AddPolicy(CallerClaims.PolicyFor(PrincipalRole.Institution), p => p.RequireRole(nameof(PrincipalRole.Institution)));
 
-builder.Services.AddOpenApi(o => o.AddDocumentTransformer<ApiKeyDocumentTransformer>());
+builder.Services.AddOpenApi(ApiDocument.DocumentName, o =>
+{
+    o.AddSchemaTransformer<ContractSchemaTransformer>();
+    o.AddOperationTransformer<AnswersOperationTransformer>();
+    o.AddDocumentTransformer<ApiDocument>();
+});
 builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
 
 var app = builder.Build();

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Vouchers.Contracts;
 using Vouchers.Http.Problems;
+using Vouchers.Http.Results;
 
 namespace Vouchers.Gateway.Audit;
 
@@ -22,8 +23,6 @@ namespace Vouchers.Gateway.Audit;
 public sealed partial class AuditRecorder(IGrainFactory grains, TimeProvider time, ILogger<AuditRecorder> logger)
 {
     public const int Attempts = 3;
-
-    public const string ReplayHeader = "Idempotent-Replayed";
 
     private static readonly TimeSpan[] Backoff = [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500)];
 
@@ -69,7 +68,7 @@ public sealed partial class AuditRecorder(IGrainFactory grains, TimeProvider tim
         }
 
         if (result is not IStatusCodeHttpResult { StatusCode: >= 200 and < 300 }
-            || http.Response.Headers[ReplayHeader] == "true")
+            || IdempotentReplay.IsMarked(http.Response))
         {
             return false;
         }

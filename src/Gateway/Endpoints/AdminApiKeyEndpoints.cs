@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Vouchers.Contracts;
 using Vouchers.Domain;
 using Vouchers.Gateway.Audit;
+using Vouchers.Gateway.OpenApi;
 using Vouchers.Gateway.Security;
 using Vouchers.Http.Contracts;
 using Vouchers.Http.Problems;
@@ -24,7 +25,8 @@ public static class AdminApiKeyEndpoints
             .RequireAuthorization(CallerClaims.PolicyFor(PrincipalRole.Admin));
         group.MapPost("/", IssueAsync).WithName("IssueApiKey")
             .WithSummary("Issues an API key (admin, channel, institution) or a channel's request-signing key; the secret is shown once.")
-            .Audited(AuditActions.KeyIssue, AuditSubjects.Key);
+            .Audited(AuditActions.KeyIssue, AuditSubjects.Key)
+            .AlsoAnswers(StatusCodes.Status409Conflict);
         group.MapGet("/", ListAsync).WithName("ListApiKeys")
             .WithSummary("The keys of the admin's region (filters: role, scope, kind, active); never a secret.");
         group.MapPost("/{keyId}/revoke", RevokeAsync).WithName("RevokeApiKey")
@@ -32,7 +34,8 @@ public static class AdminApiKeyEndpoints
             .Audited(AuditActions.KeyRevoke, AuditSubjects.Key);
         group.MapPost("/{keyId}/rotate", RotateAsync).WithName("RotateApiKey")
             .WithSummary("Issues a new key of the same role, scope and kind; the old one expires after a grace period (24 h by default).")
-            .Audited(AuditActions.KeyRotate, AuditSubjects.Key);
+            .Audited(AuditActions.KeyRotate, AuditSubjects.Key)
+            .AlsoAnswers(StatusCodes.Status409Conflict);
         return group;
     }
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Vouchers.Contracts;
 using Vouchers.Domain;
 using Vouchers.Gateway.Audit;
+using Vouchers.Gateway.OpenApi;
 using Vouchers.Gateway.Security;
 using Vouchers.Http.Contracts;
 using Vouchers.Http.Persons;
@@ -22,22 +23,28 @@ public static class AdminBatchEndpoints
             .RequireAuthorization(CallerClaims.PolicyFor(PrincipalRole.Admin));
 
         group.MapPost("/", CreateAsync).WithName("CreateBatch").WithSummary("Defines a new batch (as a draft).")
-            .Audited(AuditActions.BatchCreate, AuditSubjects.Batch);
+            .Audited(AuditActions.BatchCreate, AuditSubjects.Batch)
+            .AlsoAnswers(StatusCodes.Status409Conflict);
         group.MapGet("/", ListAsync).WithName("ListBatches").WithSummary("The batches of the admin's region.");
         group.MapGet("/{id}", GetAsync).WithName("GetBatch").WithSummary("A batch with its live counters.");
         group.MapPut("/{id}", UpdateAsync).WithName("UpdateBatch").WithSummary("Replaces a batch's definition.")
-            .Audited(AuditActions.BatchUpdate, AuditSubjects.Batch);
+            .Audited(AuditActions.BatchUpdate, AuditSubjects.Batch)
+            .AlsoAnswers(StatusCodes.Status409Conflict);
         group.MapPost("/{id}/activate", (string id, ClaimsPrincipal user, IGrainFactory grains) => CommandAsync(id, user, grains, b => b.ActivateAsync()))
             .WithName("ActivateBatch").WithSummary("Opens the batch for claims within its claim window.")
-            .Audited(AuditActions.BatchActivate, AuditSubjects.Batch);
+            .Audited(AuditActions.BatchActivate, AuditSubjects.Batch)
+            .AlsoAnswers(StatusCodes.Status409Conflict);
         group.MapPost("/{id}/pause", (string id, ClaimsPrincipal user, IGrainFactory grains) => CommandAsync(id, user, grains, b => b.PauseAsync()))
             .WithName("PauseBatch").WithSummary("Stops claims until the batch is activated again.")
-            .Audited(AuditActions.BatchPause, AuditSubjects.Batch);
+            .Audited(AuditActions.BatchPause, AuditSubjects.Batch)
+            .AlsoAnswers(StatusCodes.Status409Conflict);
         group.MapPost("/{id}/close", (string id, ClaimsPrincipal user, IGrainFactory grains) => CommandAsync(id, user, grains, b => b.CloseAsync()))
             .WithName("CloseBatch").WithSummary("Ends the batch for good; issued vouchers stay valid.")
-            .Audited(AuditActions.BatchClose, AuditSubjects.Batch);
+            .Audited(AuditActions.BatchClose, AuditSubjects.Batch)
+            .AlsoAnswers(StatusCodes.Status409Conflict);
         group.MapPost("/{id}/quantity", AddQuantityAsync).WithName("AddQuantity").WithSummary("Adds stock to the batch.")
-            .Audited(AuditActions.BatchQuantity, AuditSubjects.Batch);
+            .Audited(AuditActions.BatchQuantity, AuditSubjects.Batch)
+            .AlsoAnswers(StatusCodes.Status409Conflict);
         group.MapPost("/{id}/targets", AddTargetsAsync)
             .WithName("AddTargets").WithSummary("Puts people on the batch's targeted list (定向发放); ID numbers go in the body.")
             .Audited(AuditActions.BatchTargets, AuditSubjects.BatchTargets);

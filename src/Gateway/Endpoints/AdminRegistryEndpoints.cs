@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Vouchers.Contracts;
 using Vouchers.Domain;
 using Vouchers.Gateway.Audit;
+using Vouchers.Gateway.OpenApi;
 using Vouchers.Gateway.Security;
 using Vouchers.Http.Contracts;
 using Vouchers.Http.Problems;
@@ -19,17 +20,20 @@ public static class AdminRegistryEndpoints
             .RequireAuthorization(CallerClaims.PolicyFor(PrincipalRole.Admin));
 
         group.MapPost("/programs", CreateProgramAsync).WithName("CreateProgram").WithSummary("Registers a training program.")
-            .Audited(AuditActions.ProgramCreate, AuditSubjects.RegistryEntry);
+            .Audited(AuditActions.ProgramCreate, AuditSubjects.RegistryEntry)
+            .AlsoAnswers(StatusCodes.Status409Conflict);
         group.MapGet("/programs/{id}", (string id, ClaimsPrincipal user, IGrainFactory grains) =>
                 GetAsync<TrainingProgram>(id, grains, "The program", p => user.CanSee(p.RegionCode)))
             .WithName("GetProgram").WithSummary("A training program of, or serving, the admin's region.");
         group.MapPost("/institutions", CreateInstitutionAsync).WithName("CreateInstitution").WithSummary("Registers a training institution in the admin's region.")
-            .Audited(AuditActions.InstitutionCreate, AuditSubjects.RegistryEntry);
+            .Audited(AuditActions.InstitutionCreate, AuditSubjects.RegistryEntry)
+            .AlsoAnswers(StatusCodes.Status409Conflict);
         group.MapGet("/institutions/{id}", (string id, ClaimsPrincipal user, IGrainFactory grains) =>
                 GetAsync<Institution>(id, grains, "The institution", i => user.CanSee(i.RegionCode)))
             .WithName("GetInstitution").WithSummary("A training institution of the admin's region.");
         group.MapPost("/channels", CreateChannelAsync).WithName("CreateChannel").WithSummary("Registers an e-SSC channel (ministry only).")
-            .Audited(AuditActions.ChannelCreate, AuditSubjects.RegistryEntry);
+            .Audited(AuditActions.ChannelCreate, AuditSubjects.RegistryEntry)
+            .AlsoAnswers(StatusCodes.Status409Conflict);
         // Channels serve the whole country: every admin may read them (and name them in a batch).
         group.MapGet("/channels/{id}", (string id, IGrainFactory grains) => GetAsync<Channel>(id, grains, "The channel", _ => true))
             .WithName("GetChannel").WithSummary("An e-SSC channel (national: every admin reads every channel).");

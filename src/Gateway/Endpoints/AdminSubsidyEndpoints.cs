@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Vouchers.Contracts;
 using Vouchers.Domain;
 using Vouchers.Gateway.Audit;
+using Vouchers.Gateway.OpenApi;
 using Vouchers.Gateway.Security;
 using Vouchers.Http.Contracts;
 using Vouchers.Http.Problems;
@@ -26,10 +27,12 @@ public static class AdminSubsidyEndpoints
             .WithName("GetSubsidyApplication").WithSummary("A subsidy application with its lines.");
         group.MapPost("/subsidy-applications/{id}/review", ReviewAsync)
             .WithName("ReviewSubsidyApplication").WithSummary("Approves or rejects lines of an application.")
-            .Audited(AuditActions.SubsidyReview, AuditSubjects.SubsidyApplication);
+            .Audited(AuditActions.SubsidyReview, AuditSubjects.SubsidyApplication)
+            .AlsoAnswers(StatusCodes.Status409Conflict);
         group.MapPost("/subsidy-applications/{id}/disburse", DisburseAsync)
             .WithName("DisburseSubsidy").WithSummary("Pays the approved lines; their vouchers are redeemed and never verify again.")
-            .Audited(AuditActions.SubsidyDisburse, AuditSubjects.SubsidyApplication);
+            .Audited(AuditActions.SubsidyDisburse, AuditSubjects.SubsidyApplication)
+            .AlsoAnswers(StatusCodes.Status409Conflict);
         return group;
     }
 

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Vouchers.Contracts;
 using Vouchers.Domain;
+using Vouchers.Gateway.OpenApi;
 using Vouchers.Gateway.Security;
 using Vouchers.Http.Contracts;
 using Vouchers.Http.Persons;
@@ -23,7 +24,8 @@ public static class ChannelCheckInEndpoints
             .RequireAuthorization(CallerClaims.PolicyFor(PrincipalRole.Channel));
 
         channel.MapPost("/check-ins", CheckInAsync)
-            .WithName("CheckIn").WithSummary("Checks a person in to a class session from their phone's position (once per session).");
+            .WithName("CheckIn").WithSummary("Checks a person in to a class session from their phone's position (once per session).")
+            .AlsoAnswers(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
         return channel;
     }
 

@@ -5,6 +5,7 @@ using Vouchers.Claims;
 using Vouchers.Contracts;
 using Vouchers.Domain;
 using Vouchers.Gateway.Limits;
+using Vouchers.Gateway.OpenApi;
 using Vouchers.Gateway.Security;
 using Vouchers.Http.Contracts;
 using Vouchers.Http.Persons;
@@ -31,13 +32,16 @@ public static class ChannelEndpoints
             .WithName("ListClaimableBatches").WithSummary("Batches this channel can offer right now.");
         group.MapPost("/claims", ClaimAsync)
             .WithName("Claim").WithSummary("Claims a voucher of a batch for a person (idempotent per requestId).")
-            .RequireRateLimiting(OverloadOptions.ClaimPolicy);
+            .RequireRateLimiting(OverloadOptions.ClaimPolicy)
+            .AlsoAnswers(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity).Replays();
         group.MapPost("/wallet", WalletAsync)
             .WithName("Wallet").WithSummary("A person's vouchers with their current status (the ID number goes in the body).");
         group.MapPost("/vouchers/{code}/return", ReturnAsync)
-            .WithName("ReturnVoucher").WithSummary("Returns an unused voucher; its stock goes back to the batch.");
+            .WithName("ReturnVoucher").WithSummary("Returns an unused voucher; its stock goes back to the batch.")
+            .AlsoAnswers(StatusCodes.Status409Conflict);
         group.MapPost("/vouchers/{code}/use", UseOnlineAsync)
-            .WithName("UseVoucherOnline").WithSummary("Online training: deducts the person's voucher for an institution (the channel checked the person).");
+            .WithName("UseVoucherOnline").WithSummary("Online training: deducts the person's voucher for an institution (the channel checked the person).")
+            .AlsoAnswers(StatusCodes.Status409Conflict);
         group.MapPost("/vouchers/{code}/qr", QrAsync)
             .WithName("VoucherQr").WithSummary("The person's voucher code as a QR code (PNG) for a scan gun (the ID number and attestation go in the body).")
             .Produces(StatusCodes.Status200OK, contentType: "image/png");

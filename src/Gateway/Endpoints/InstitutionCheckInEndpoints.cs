@@ -3,9 +3,11 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Vouchers.Contracts;
 using Vouchers.Domain;
 using Vouchers.Gateway.Audit;
+using Vouchers.Gateway.OpenApi;
 using Vouchers.Gateway.Security;
 using Vouchers.Http.Contracts;
 using Vouchers.Http.Problems;
+using Vouchers.Http.Results;
 
 namespace Vouchers.Gateway.Endpoints;
 
@@ -22,7 +24,8 @@ public static class InstitutionCheckInEndpoints
 
         institution.MapPost("/class-sessions", PublishSessionAsync)
             .WithName("PublishClassSession").WithSummary("Publishes a class session (idempotent per sessionId).")
-            .Audited(AuditActions.SessionPublish, AuditSubjects.ClassSession);
+            .Audited(AuditActions.SessionPublish, AuditSubjects.ClassSession)
+            .AlsoAnswers(StatusCodes.Status409Conflict).Replays();
         institution.MapGet("/class-sessions", ListSessionsAsync)
             .WithName("ListClassSessions").WithSummary("The sessions of one of this institution's classes, in order of their start.");
         institution.MapGet("/class-sessions/{id}", GetSessionAsync)
@@ -30,7 +33,8 @@ public static class InstitutionCheckInEndpoints
         institution.MapGet("/class-sessions/{id}/attendance", GetSessionAttendanceAsync)
             .WithName("GetClassSessionAttendance").WithSummary("Who checked in to a session (holders masked), when, and how far away.");
         institution.MapGet("/attendance", GetClassAttendanceAsync)
-            .WithName("GetClassAttendance").WithSummary("Per voucher, the sessions of a class attended and held.");
+            .WithName("GetClassAttendance").WithSummary("Per voucher, the sessions of a class attended and held.")
+            .AlsoAnswers(StatusCodes.Status404NotFound);
         institution.MapGet("/vouchers/{code}/attendance", GetVoucherAttendanceAsync)
             .WithName("GetVoucherAttendance").WithSummary("The attendance of a voucher used here, per class.");
         return institution;
@@ -79,7 +83,7 @@ public static class InstitutionCheckInEndpoints
             case SessionPublishStatus.Published:
                 return TypedResults.Created($"/api/v1/institution/class-sessions/{sessionId}", result.Session!);
             case SessionPublishStatus.AlreadyPublished:
-                response.Headers["Idempotent-Replayed"] = "true";
+                IdempotentReplay.Mark(response);
                 return TypedResults.Ok(result.Session!);
             case SessionPublishStatus.IdTaken:
                 return ProblemTypes.Problem(StatusCodes.Status409Conflict, ProblemTypes.Conflict,

@@ -6,9 +6,11 @@ using Vouchers.Contracts;
 using Vouchers.Domain;
 using Vouchers.Gateway.Audit;
 using Vouchers.Gateway.Records;
+using Vouchers.Gateway.OpenApi;
 using Vouchers.Gateway.Security;
 using Vouchers.Http.Contracts;
 using Vouchers.Http.Problems;
+using Vouchers.Http.Results;
 
 namespace Vouchers.Gateway.Endpoints;
 
@@ -26,12 +28,15 @@ public static class InstitutionEndpoints
             .RequireAuthorization(CallerClaims.PolicyFor(PrincipalRole.Institution));
 
         group.MapPost("/verifications", VerifyAsync)
-            .WithName("Verify").WithSummary("Whether a scanned code is valid here, or why not. Changes nothing.");
+            .WithName("Verify").WithSummary("Whether a scanned code is valid here, or why not. Changes nothing.")
+            .ReadsDeviceId();
         group.MapPost("/vouchers/{code}/use", UseAsync)
-            .WithName("UseVoucher").WithSummary("Enrols the holder (offline use): binds the voucher to this institution, once, optionally with course and class.");
+            .WithName("UseVoucher").WithSummary("Enrols the holder (offline use): binds the voucher to this institution, once, optionally with course and class.")
+            .AlsoAnswers(StatusCodes.Status409Conflict).ReadsDeviceId();
         group.MapPost("/subsidy-applications", SubmitApplicationAsync)
             .WithName("SubmitSubsidyApplication").WithSummary("Applies for the subsidy of vouchers used here.")
-            .Audited(AuditActions.SubsidyApply, AuditSubjects.SubsidyApplication);
+            .Audited(AuditActions.SubsidyApply, AuditSubjects.SubsidyApplication)
+            .AlsoAnswers(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict).Replays();
         group.MapGet("/subsidy-applications/{id}", GetApplicationAsync)
             .WithName("GetOwnSubsidyApplication").WithSummary("One of this institution's subsidy applications.");
         group.MapGet("/me", GetSelfAsync)
@@ -182,7 +187,7 @@ public static class InstitutionEndpoints
 
         if (result.Status == SubsidyCommandStatus.AlreadyExists)
         {
-            response.Headers[AuditRecorder.ReplayHeader] = "true"; // the same requestId again: the first application, unchanged
+            IdempotentReplay.Mark(response); // the same requestId again: the first application, unchanged
         }
 
         return TypedResults.Created($"/api/v1/institution/subsidy-applications/{id}", result.Application!);

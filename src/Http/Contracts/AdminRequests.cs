@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Vouchers.Contracts;
 using Vouchers.Domain;
 using Vouchers.Http.Problems;
@@ -7,18 +8,25 @@ namespace Vouchers.Http.Contracts;
 /// <summary>Body of POST and PUT /api/v1/admin/batches. Every field is checked and named in a 400.</summary>
 public sealed record BatchRequest
 {
+    [Required]
     public string? Title { get; init; }
+    [Required]
     public string? ProgramId { get; init; }
     /// <summary>The owning region; defaults to the admin's own region prefix.</summary>
     public string? RegionCode { get; init; }
     public string[]? EligibleInstitutionIds { get; init; }
     public EligibilityRequest? Eligibility { get; init; }
+    [Required]
     public DateTimeOffset? ClaimOpensAt { get; init; }
+    [Required]
     public DateTimeOffset? ClaimClosesAt { get; init; }
     public int? DaysValidAfterClaim { get; init; }
     public DateTimeOffset? FixedExpiry { get; init; }
+    [Required]
     public int? Quantity { get; init; }
+    [Required]
     public decimal? SubsidyAmount { get; init; }
+    [Required]
     public string? FundingSource { get; init; }
     public string[]? EnabledChannelIds { get; init; }
     public bool RequiresCommitment { get; init; }
@@ -82,29 +90,35 @@ public sealed record EligibilityRequest
     public bool TargetedListOnly { get; init; }
 }
 
-public sealed record QuantityRequest(int? Amount);
+public sealed record QuantityRequest([property: Required] int? Amount);
 
 /// <summary>People to put on a batch's targeted list; ID numbers travel only in bodies, never in URLs.</summary>
-public sealed record TargetsRequest(string[]? IdNumbers);
+public sealed record TargetsRequest([property: Required] string[]? IdNumbers);
 
 public sealed record TargetsResponse(int Added);
 
-public sealed record ProgramRequest(string? Id, string? Name, string? OccupationCode, string? RegionCode);
+public sealed record ProgramRequest([property: Required] string? Id, [property: Required] string? Name, string? OccupationCode = null, string? RegionCode = null);
 
 public sealed record InstitutionRequest(
-    string? Id, string? Name, string? RegionCode, string? Address, double? Latitude, double? Longitude, int? RadiusMeters);
+    [property: Required] string? Id,
+    [property: Required] string? Name,
+    string? RegionCode,
+    [property: Required] string? Address,
+    [property: Required] double? Latitude,
+    [property: Required] double? Longitude,
+    [property: Required] int? RadiusMeters);
 
-public sealed record ChannelRequest(string? Id, string? Name);
+public sealed record ChannelRequest([property: Required] string? Id, [property: Required] string? Name);
 
-public sealed record ReviewRequest(ReviewDecision[]? Decisions);
+public sealed record ReviewRequest([property: Required] ReviewDecision[]? Decisions);
 
-public sealed record ReviewDecision(string? Code, bool? Approve, string? Reason);
+public sealed record ReviewDecision([property: Required] string? Code, [property: Required] bool? Approve, string? Reason = null);
 
 /// <summary>
-/// Body of POST /api/v1/admin/api-keys. <see cref="Kind"/> is <c>apiKey</c> (default) or <c>signingKey</c> (a channel's
-/// request-signing key, issued by the ministry); <see cref="ExpiresAt"/> is optional.
+/// Body of POST /api/v1/admin/api-keys. <c>kind</c> is <c>apiKey</c> (default) or <c>signingKey</c> (a channel's
+/// request-signing key, issued by the ministry); <c>expiresAt</c> is optional.
 /// </summary>
-public sealed record ApiKeyRequest(string? Role, string? Scope, string? DisplayName, string? Kind = null, DateTimeOffset? ExpiresAt = null);
+public sealed record ApiKeyRequest([property: Required] string? Role, string? Scope, [property: Required] string? DisplayName, string? Kind = null, DateTimeOffset? ExpiresAt = null);
 
 /// <summary>
 /// A new key. Its secret is shown only in this response: <see cref="ApiKey"/> (the X-Api-Key value) for an API key,

@@ -3,7 +3,7 @@ using Vouchers.Contracts;
 
 namespace Vouchers.Http.Contracts;
 
-/// <summary>One line of the audit trail as the API shows it; <see cref="Before"/> and <see cref="After"/> are JSON objects.</summary>
+/// <summary>One line of the audit trail as the API shows it; <c>before</c> and <c>after</c> are JSON objects.</summary>
 public sealed record AuditRecordView(
     long Id,
     DateTimeOffset OccurredAt,

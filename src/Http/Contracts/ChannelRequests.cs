@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Vouchers.Contracts;
 using Vouchers.Domain;
 using Vouchers.Http.Persons;
@@ -9,10 +10,15 @@ namespace Vouchers.Http.Contracts;
 public sealed record ClaimBody
 {
     /// <summary>The channel's id for this request; a retry with the same id returns the first result.</summary>
+    [Required]
     public string? RequestId { get; init; }
+    [Required]
     public string? BatchId { get; init; }
+    [Required]
     public string? IdNumber { get; init; }
+    [Required]
     public string? Name { get; init; }
+    [Required]
     public AttestationRequest? Attestation { get; init; }
     /// <summary>The person accepted the online commitment (个人线上承诺).</summary>
     public bool Commitment { get; init; }
@@ -54,15 +60,15 @@ public sealed record ClaimBody
 }
 
 /// <summary>Body of POST /api/v1/channel/wallet: the person and the channel's fresh check of them.</summary>
-public sealed record WalletRequest(string? IdNumber, AttestationRequest? Attestation);
+public sealed record WalletRequest([property: Required] string? IdNumber, [property: Required] AttestationRequest? Attestation);
 
 public sealed record WalletResponse(string HolderIdNumber, IReadOnlyList<VoucherView> Vouchers);
 
 /// <summary>Body of POST /api/v1/channel/vouchers/{code}/return.</summary>
-public sealed record ReturnRequest(string? IdNumber, AttestationRequest? Attestation);
+public sealed record ReturnRequest([property: Required] string? IdNumber, [property: Required] AttestationRequest? Attestation);
 
 /// <summary>Body of POST /api/v1/channel/vouchers/{code}/qr.</summary>
-public sealed record QrRequest(string? IdNumber, AttestationRequest? Attestation);
+public sealed record QrRequest([property: Required] string? IdNumber, [property: Required] AttestationRequest? Attestation);
 
 /// <summary>A claimable batch as a channel lists it.</summary>
 public sealed record ClaimableBatch(

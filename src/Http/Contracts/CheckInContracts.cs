@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Vouchers.Contracts;
 using Vouchers.Http.Persons;
 
@@ -9,21 +10,27 @@ namespace Vouchers.Http.Contracts;
 /// the gateway makes one up (and a retry publishes a second session).
 /// </summary>
 public sealed record ClassSessionRequest(
-    string? SessionId, string? ClassId, string? CourseId, string? Title, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt);
+    string? SessionId, [property: Required] string? ClassId, string? CourseId, [property: Required] string? Title, [property: Required] DateTimeOffset? StartsAt, [property: Required] DateTimeOffset? EndsAt);
 
 /// <summary>Body of POST /api/v1/channel/check-ins: a person checks in to a class session from their phone.</summary>
 public sealed record CheckInBody
 {
     /// <summary>The channel's reference for this request (optional; a check-in is once per person and session anyway).</summary>
     public string? RequestId { get; init; }
+    [Required]
     public string? IdNumber { get; init; }
+    [Required]
     public AttestationRequest? Attestation { get; init; }
+    [Required]
     public string? InstitutionId { get; init; }
+    [Required]
     public string? SessionId { get; init; }
     /// <summary>Which of the person's vouchers used at the institution to check in with; by default the one used last.</summary>
     public string? VoucherCode { get; init; }
     /// <summary>The phone's position, WGS-84 degrees.</summary>
+    [Required]
     public double? Latitude { get; init; }
+    [Required]
     public double? Longitude { get; init; }
     /// <summary>The accuracy the phone reports for the position, in metres (recorded, never added to the radius).</summary>
     public double? AccuracyMeters { get; init; }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Vouchers.Contracts;
 using Vouchers.Http.Persons;
 
@@ -6,14 +7,14 @@ namespace Vouchers.Http.Contracts;
 /// <summary>
 /// Optional body of POST /api/v1/institution/vouchers/{code}/use: the course and class the holder enrols in.
 /// </summary>
-public sealed record UseRequest(string? CourseId, string? ClassId);
+public sealed record UseRequest(string? CourseId = null, string? ClassId = null);
 
 /// <summary>
 /// Body of POST /api/v1/channel/vouchers/{code}/use: the channel checked the person (本人) and deducts their voucher
 /// for online training at the institution.
 /// </summary>
 public sealed record OnlineUseRequest(
-    string? IdNumber, AttestationRequest? Attestation, string? InstitutionId, string? CourseId = null, string? ClassId = null);
+    [property: Required] string? IdNumber, [property: Required] AttestationRequest? Attestation, [property: Required] string? InstitutionId, string? CourseId = null, string? ClassId = null);
 
 /// <summary>One line of an institution's verification records; <see cref="Code"/> is masked (<c>ABCD…WXYZ</c>).</summary>
 public sealed record VerificationRecordView(

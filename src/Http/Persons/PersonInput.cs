@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 using Vouchers.Domain;
 using Vouchers.Http.Problems;
@@ -5,7 +6,13 @@ using Vouchers.Http.Problems;
 namespace Vouchers.Http.Persons;
 
 /// <summary>The channel's word that it checked the person itself (本人): by face or by password, at a time.</summary>
-public sealed record AttestationRequest(string? Method, DateTimeOffset? VerifiedAt);
+public sealed record AttestationRequest(
+    [property: Required, AllowedValues(AttestationRequest.Face, AttestationRequest.Password)] string? Method,
+    [property: Required] DateTimeOffset? VerifiedAt)
+{
+    public const string Face = "face";
+    public const string Password = "password";
+}
 
 /// <summary>Checks the person fields that several channel requests share.</summary>
 public sealed class PersonInput(TimeProvider time, PersonKeys keys, IOptions<VoucherSecurityOptions> security)
@@ -60,7 +67,7 @@ public sealed class PersonInput(TimeProvider time, PersonKeys keys, IOptions<Vou
             return;
         }
 
-        if (attestation.Method is not ("face" or "password"))
+        if (attestation.Method is not (AttestationRequest.Face or AttestationRequest.Password))
         {
             validation.Add("attestation.method", "The method must be 'face' or 'password'.");
         }

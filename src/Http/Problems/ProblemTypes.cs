@@ -39,6 +39,12 @@ public static class ProblemTypes
     public const string ApiKeyInvalid = Prefix + "api-key-invalid";
     public const string TooManyFailedAuthentications = Prefix + "too-many-failed-authentications";
 
+    /// <summary>Every problem type above, for the OpenAPI document's list.</summary>
+    public static IReadOnlyList<string> All { get; } = [.. typeof(ProblemTypes)
+        .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+        .Where(f => f.IsLiteral && f.FieldType == typeof(string))
+        .Select(f => (string)f.GetRawConstantValue()!)];
+
     public static ProblemHttpResult Problem(int status, string type, string title, string? detail = null, IDictionary<string, object?>? extensions = null) =>
         TypedResults.Problem(detail, statusCode: status, title: title, type: type, extensions: extensions);
 

@@ -15,7 +15,7 @@ public static class ClaimResultMapping
             case ClaimOutcome.Claimed:
                 return TypedResults.Ok(result.Voucher!);
             case ClaimOutcome.Replayed:
-                response.Headers["Idempotent-Replayed"] = "true";
+                IdempotentReplay.Mark(response);
                 return TypedResults.Ok(result.Voucher!);
             case ClaimOutcome.AlreadyClaimed:
                 return ProblemTypes.Problem(StatusCodes.Status409Conflict, ProblemTypes.AlreadyClaimed,

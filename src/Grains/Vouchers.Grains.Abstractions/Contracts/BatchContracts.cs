@@ -27,7 +27,7 @@ public sealed record BatchDefinition
     /// <summary>Days a voucher stays valid after its claim day (it expires when that China day ends).</summary>
     [Id(7)] public int? DaysValidAfterClaim { get; init; }
 
-    /// <summary>A fixed expiry instant for every voucher of the batch; exclusive with <see cref="DaysValidAfterClaim"/>.</summary>
+    /// <summary>A fixed expiry instant for every voucher of the batch; exclusive with <c>daysValidAfterClaim</c>.</summary>
     [Id(8)] public DateTimeOffset? FixedExpiry { get; init; }
 
     [Id(9)] public required int Quantity { get; init; }

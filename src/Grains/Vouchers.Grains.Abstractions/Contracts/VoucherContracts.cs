@@ -17,7 +17,7 @@ public enum VoucherStatus
 
 /// <summary>
 /// A voucher as its holder, its channel and institutions may see it (names and ID numbers masked). From its use on it
-/// says how it was used (<see cref="UseMode"/>) and, when the institution gave them, the course and class.
+/// says how it was used (<c>useMode</c>) and, when the institution gave them, the course and class.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("VoucherView")]
 public sealed record VoucherView(
