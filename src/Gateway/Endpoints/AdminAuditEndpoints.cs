@@ -26,7 +26,7 @@ public static class AdminAuditEndpoints
         group.MapGet("/audit.csv", Export)
             .WithName("ExportAuditRecords")
             .WithSummary("The same records as CSV (UTF-8 with BOM, at most 100,000 rows, newest first).")
-            .Produces(StatusCodes.Status200OK, contentType: "text/csv");
+            .Produces<string>(StatusCodes.Status200OK, "text/csv");
         return group;
     }
 

@@ -44,7 +44,7 @@ public static class ChannelEndpoints
             .AlsoAnswers(StatusCodes.Status409Conflict);
         group.MapPost("/vouchers/{code}/qr", QrAsync)
             .WithName("VoucherQr").WithSummary("The person's voucher code as a QR code (PNG) for a scan gun (the ID number and attestation go in the body).")
-            .Produces(StatusCodes.Status200OK, contentType: "image/png");
+            .Produces<byte[]>(StatusCodes.Status200OK, "image/png");
         return group;
     }
 

@@ -23,7 +23,7 @@ public static class VerificationRecordEndpoints
         institution.MapGet("/verification-records.csv", Export)
             .WithName("ExportVerificationRecords")
             .WithSummary("The same records as CSV (UTF-8 with BOM, at most 100,000 rows, newest first).")
-            .Produces(StatusCodes.Status200OK, contentType: "text/csv");
+            .Produces<string>(StatusCodes.Status200OK, "text/csv");
         return institution;
     }
 

@@ -24,7 +24,12 @@ public sealed class ContractSchemaTransformer : IOpenApiSchemaTransformer
     public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {
         var type = Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type;
-        if (type.IsEnum)
+        if (type == typeof(System.Text.Json.JsonElement))
+        {
+            // Free-form JSON in this API is always an object (the audit trail's before and after).
+            schema.Type = JsonSchemaType.Object;
+        }
+        else if (type.IsEnum)
         {
             schema.Type = JsonSchemaType.String;
             if (schema.Enum is { } values)

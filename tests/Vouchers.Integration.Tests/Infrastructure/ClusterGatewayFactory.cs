@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Logging;
 using Vouchers.Testing;
 using Vouchers.Testing.Logging;
+using Vouchers.Testing.OpenApi;
 
 namespace Vouchers.Integration.Tests.Infrastructure;
 
@@ -63,5 +64,7 @@ internal sealed class ClusterGatewayFactory(
         {
             builder.ConfigureLogging(l => l.AddProvider(logs));
         }
+
+        builder.CheckAnswersAgainstOpenApi();
     }
 }

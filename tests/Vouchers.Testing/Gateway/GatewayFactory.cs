@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Vouchers.Testing.OpenApi;
 
 namespace Vouchers.Testing.Gateway;
 
@@ -34,6 +35,7 @@ public class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifetime
         }
 
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        builder.CheckAnswersAgainstOpenApi();
     }
 
     /// <summary>Configuration a test class needs on top of the defaults.</summary>
