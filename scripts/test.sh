@@ -112,8 +112,9 @@ for name in "${projects[@]}"; do
 done
 
 # End-to-end checks against a real zero-setup gateway process: the README's tour verbatim, and a smoke
-# run of every load-test scenario with its invariant checks. Each counts as one test.
-for check in readme-tour loadtest-smoke; do
+# run of every load-test scenario with its invariant checks, and the lint of the OpenAPI document it serves. Each
+# counts as one test.
+for check in readme-tour loadtest-smoke openapi-lint; do
   echo
   echo "==> scripts/$check.sh"
   check_started=$SECONDS
