@@ -119,7 +119,6 @@ public sealed class ApiDocument(IConfiguration configuration) : IOpenApiDocument
                 ["type"] = new OpenApiSchema
                 {
                     Type = JsonSchemaType.String,
-                    Format = "uri-reference",
                     Description = "What went wrong, one of the problem types listed above.",
                     Examples = [.. ProblemTypes.All.Take(3).Select(t => (JsonNode)JsonValue.Create(t))],
                 },
