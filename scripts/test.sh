@@ -111,10 +111,10 @@ for name in "${projects[@]}"; do
   summary+=("$(printf '  %-28s %-16s %4s passed %4s failed %4s skipped %5ss' "$name" "$verdict" "$passed" "$failed" "$skipped" "$seconds")")
 done
 
-# End-to-end checks against a real zero-setup gateway process: the README's tour verbatim, and a smoke
-# run of every load-test scenario with its invariant checks, and the lint of the OpenAPI document it serves. Each
-# counts as one test.
-for check in readme-tour loadtest-smoke openapi-lint; do
+# End-to-end checks against a real zero-setup gateway process: the README's tour verbatim, a smoke run of every
+# load-test scenario with its invariant checks, the lint of the OpenAPI document it serves, and the tour through a
+# Kiota and an NSwag client generated from that document. Each counts as one test.
+for check in readme-tour loadtest-smoke openapi-lint generated-clients; do
   echo
   echo "==> scripts/$check.sh"
   check_started=$SECONDS

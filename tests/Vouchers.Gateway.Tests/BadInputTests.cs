@@ -130,6 +130,17 @@ public sealed class BadInputTests(GatewayFactory gateway) : IClassFixture<Gatewa
     }
 
     [Fact]
+    public async Task TheAttestationMethodIsReadRegardlessOfCase()
+    {
+        // What a client generated with System.Text.Json sends: the enum's C# name.
+        var body = VoucherApi.Claim(TestPerson.New(), Demo.BatchId) with { Attestation = new AttestationRequest("Face", DateTimeOffset.UtcNow) };
+
+        var response = await channel.PostJsonAsync("/api/v1/channel/claims", body);
+
+        Assert.Equal(VoucherStatus.Claimed, (await VoucherApi.ReadAsync<VoucherView>(response)).Status);
+    }
+
+    [Fact]
     public async Task ClaimWithoutARequestIdIsABadRequestNamingRequestId()
     {
         var person = TestPerson.New();

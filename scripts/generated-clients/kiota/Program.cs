@@ -1,37 +1,91 @@
-using System.Net;
-using System.Text;
+// The README tour through a Kiota client generated (defaults) from the gateway's document: the channel signs with one
+// DelegatingHandler, the institution and HR send X-Api-Key; no other hand-written HTTP.
 using Microsoft.Kiota.Abstractions.Authentication;
 using Microsoft.Kiota.Http.HttpClientLibrary;
+using Microsoft.Kiota.Http.HttpClientLibrary.Middleware.Options;
 using Vouchers.Client;
 using Vouchers.Client.Models;
+using static Tour;
 
-const string Problem409 = """{"type":"urn:vouchers:problem:already-claimed","title":"The person holds a voucher of this batch already.","status":409,"detail":"The existing voucher is 7K4QW9HMXR2TPC3NA.","voucherCode":"7K4QW9HMXR2TPC3NA","voucherStatus":"subsidyApplied","traceId":"t"}""";
-const string Voucher = """{"code":"7K4QW9HMXR2TPC3NA","batchId":"b","programId":"p","status":"claimed","holderName":"张*丰","holderIdNumber":"4403**********2319","subsidyAmount":1500,"claimedAt":"2026-03-02T09:30:00+08:00","expiresAt":"2026-05-31T09:30:00+08:00","channelId":"national-app","institutionId":null,"usedAt":null,"applicationId":null,"courseId":null,"classId":null,"useMode":null}""";
+VouchersClient Client(HttpClient http) =>
+    new(new HttpClientRequestAdapter(new AnonymousAuthenticationProvider(), httpClient: http) { BaseUrl = Url });
 
-var fail = 0;
-void Check(bool ok, string what) { Console.WriteLine($"{(ok ? "ok  " : "FAIL")} {what}"); if (!ok) fail++; }
-VouchersClient ClientAnswering(HttpStatusCode status, string body, string type) =>
-    new(new HttpClientRequestAdapter(new AnonymousAuthenticationProvider(), httpClient: new HttpClient(new Canned(status, body, type))) { BaseUrl = "http://engine" });
-ClaimBody Body() => new() { RequestId = "r", BatchId = "b", IdNumber = "440305199003072319", Name = "张三丰",
-    Attestation = new AttestationRequest { Method = AttestationRequest_method.Face, VerifiedAt = DateTimeOffset.UtcNow } };
+var channel = Client(KiotaClientFactory.Create(finalHandler: new SigningHandler(SigningKeyId, SigningSecret)));
+var school = Client(ApiKeyClient(InstitutionKey));
+var admin = Client(ApiKeyClient(AdminKey));
+AttestationRequest Face() => new() { Method = AttestationRequest_method.Face, VerifiedAt = DateTimeOffset.UtcNow };
+ClaimBody Claim(string requestId) => new() { RequestId = requestId, BatchId = BatchId, IdNumber = IdNumber, Name = "张三丰", Attestation = Face() };
+
+Console.WriteLine("kiota:");
+var batches = await channel.Api.V1.Channel.Batches.GetAsync();
+Check(batches!.Any(b => b.Id == BatchId), "the channel lists the batch it offers");
+
+var voucher = (await channel.Api.V1.Channel.Claims.PostAsync(Claim($"kiota-{RunId}-1")))!;
+Check(voucher.Status == VoucherStatus.Claimed && voucher.UseMode is null && voucher.HolderIdNumber!.Contains('*'),
+    "a claim answers the voucher (string enums, a null useMode, the ID number masked)");
+
+var inspect = new HeadersInspectionHandlerOption { InspectResponseHeaders = true };
+var replay = await channel.Api.V1.Channel.Claims.PostAsync(Claim($"kiota-{RunId}-1"), c => c.Options.Add(inspect));
+Check(replay!.Code == voucher.Code && inspect.ResponseHeaders.TryGetValue("Idempotent-Replayed", out var replayed) && replayed.Contains("true"),
+    "the same requestId replays the first answer with Idempotent-Replayed: true");
 
 try
 {
-    await ClientAnswering(HttpStatusCode.Conflict, Problem409, "application/problem+json").Api.V1.Channel.Claims.PostAsync(Body());
-    Check(false, "a 409 throws");
+    await channel.Api.V1.Channel.Claims.PostAsync(Claim($"kiota-{RunId}-2"));
+    Check(false, "a second claim of the batch is refused");
 }
-catch (Problem e)
+catch (Problem problem)
 {
-    Check(e.ResponseStatusCode == 409 && e.Type == "urn:vouchers:problem:already-claimed" && e.VoucherCode == "7K4QW9HMXR2TPC3NA"
-        && e.VoucherStatus == VoucherStatus.SubsidyApplied, "a 409's problem details are typed (type, voucherCode, voucherStatus)");
+    Check(problem.ResponseStatusCode == 409 && problem.Type == "urn:vouchers:problem:already-claimed" && problem.VoucherCode == voucher.Code
+        && problem.VoucherStatus == VoucherStatus.Claimed, "a second claim is a typed 409 naming the voucher the person holds");
 }
 
-var voucher = await ClientAnswering(HttpStatusCode.OK, Voucher, "application/json").Api.V1.Channel.Claims.PostAsync(Body());
-Check(voucher?.Status == VoucherStatus.Claimed && voucher.UseMode is null, "string enums and a null useMode deserialize");
-return fail;
-
-sealed class Canned(HttpStatusCode status, string body, string type) : HttpMessageHandler
+await using (var png = await channel.Api.V1.Channel.Vouchers[voucher.Code].Qr.PostAsync(new QrRequest { IdNumber = IdNumber, Attestation = Face() }))
 {
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken token) =>
-        Task.FromResult(new HttpResponseMessage(status) { Content = new StringContent(body, Encoding.UTF8, type) });
+    var head = new byte[4];
+    await png!.ReadExactlyAsync(head);
+    Check(head is [0x89, (byte)'P', (byte)'N', (byte)'G'], "the holder's QR code comes as PNG bytes");
 }
+
+var wallet = await channel.Api.V1.Channel.Wallet.PostAsync(new WalletRequest { IdNumber = IdNumber, Attestation = Face() });
+Check(wallet!.Vouchers!.Any(v => v.Code == voucher.Code), "the holder's wallet holds the voucher");
+
+var verified = await school.Api.V1.Institution.Verifications.PostAsync(new VerifyRequest { Code = voucher.Code });
+Check(verified!.Valid == true && verified.Verdict == VerifyVerdict.Valid, "the institution verifies the code: valid");
+var used = await school.Api.V1.Institution.Vouchers[voucher.Code].Use.PostAsync(new UseRequest());
+Check(used!.Status == VoucherStatus.Used && used.UseMode == UseMode.Offline, "the institution enrols the holder: used offline");
+var typo = await school.Api.V1.Institution.Verifications.PostAsync(new VerifyRequest { Code = Mistyped(voucher.Code!) });
+Check(typo!.Valid == false && typo.Verdict == VerifyVerdict.Unknown && typo.Voucher is null, "a mistyped scan reads as unknown");
+
+var application = await school.Api.V1.Institution.SubsidyApplications.PostAsync(
+    new SubsidyApplicationRequest { BatchId = BatchId, Codes = [voucher.Code!], RequestId = $"kiota-{RunId}-app" });
+Check(application!.Status == SubsidyApplicationStatus.Submitted && application.Lines!.Single().Status == SubsidyLineStatus.Pending,
+    "the institution applies for the subsidy");
+var reviewed = await admin.Api.V1.Admin.SubsidyApplications[application.Id].Review.PostAsync(
+    new ReviewRequest { Decisions = [new ReviewDecision { Code = voucher.Code, Approve = true }] });
+Check(reviewed!.Lines!.Single().Status == SubsidyLineStatus.Approved, "HR approves the line");
+var disbursed = await admin.Api.V1.Admin.SubsidyApplications[application.Id].Disburse.PostAsync();
+Check(disbursed!.Status == SubsidyApplicationStatus.Disbursed && disbursed.Lines!.Single().Status == SubsidyLineStatus.Redeemed,
+    "HR disburses the subsidy, which redeems the voucher");
+
+var again = await school.Api.V1.Institution.Verifications.PostAsync(new VerifyRequest { Code = voucher.Code });
+Check(again!.Valid == false && again.Verdict == VerifyVerdict.Redeemed && again.Voucher!.Status == VoucherStatus.Redeemed,
+    "a redeemed code never verifies again");
+var batch = await admin.Api.V1.Admin.Batches[BatchId].GetAsync();
+Check(batch!.Counters!.Redeemed >= 1, "the batch counters count the redemption");
+
+try
+{
+    await channel.Api.V1.Channel.Claims.PostAsync(new ClaimBody
+    {
+        RequestId = $"kiota-{RunId}-3", BatchId = BatchId, IdNumber = "440305199003072318", Name = "李四", Attestation = Face(),
+    });
+    Check(false, "a wrong check digit is refused");
+}
+catch (Problem problem)
+{
+    Check(problem.ResponseStatusCode == 400 && problem.Type == "urn:vouchers:problem:validation"
+        && problem.Errors?.AdditionalData.ContainsKey("idNumber") == true, "a wrong check digit is a typed 400 naming idNumber");
+}
+
+return Result();

@@ -1,38 +1,83 @@
-using System.Net;
-using System.Text;
+// The README tour through an NSwag client generated (defaults, System.Text.Json) from the gateway's document: the
+// channel signs with one DelegatingHandler, the institution and HR send X-Api-Key; no other hand-written HTTP.
 using Vouchers.NSwag;
+using static Tour;
 
-const string Problem409 = """{"type":"urn:vouchers:problem:already-claimed","title":"The person holds a voucher of this batch already.","status":409,"detail":"The existing voucher is 7K4QW9HMXR2TPC3NA.","voucherCode":"7K4QW9HMXR2TPC3NA","voucherStatus":"subsidyApplied","traceId":"t"}""";
-const string Voucher = """{"code":"7K4QW9HMXR2TPC3NA","batchId":"b","programId":"p","status":"claimed","holderName":"张*丰","holderIdNumber":"4403**********2319","subsidyAmount":1500,"claimedAt":"2026-03-02T09:30:00+08:00","expiresAt":"2026-05-31T09:30:00+08:00","channelId":"national-app","institutionId":null,"usedAt":null,"applicationId":null,"courseId":null,"classId":null,"useMode":null}""";
+var channel = new VouchersClient(new HttpClient(new SigningHandler(SigningKeyId, SigningSecret))) { BaseUrl = Url };
+var school = new VouchersClient(ApiKeyClient(InstitutionKey)) { BaseUrl = Url };
+var admin = new VouchersClient(ApiKeyClient(AdminKey)) { BaseUrl = Url };
+AttestationRequest Face() => new() { Method = AttestationRequestMethod.Face, VerifiedAt = DateTimeOffset.UtcNow };
+ClaimBody Claim(string requestId) => new() { RequestId = requestId, BatchId = BatchId, IdNumber = IdNumber, Name = "张三丰", Attestation = Face() };
 
-var fail = 0;
-void Check(bool ok, string what) { Console.WriteLine($"{(ok ? "ok  " : "FAIL")} {what}"); if (!ok) fail++; }
+Console.WriteLine("nswag:");
+var batches = await channel.ListClaimableBatchesAsync();
+Check(batches.Any(b => b.Id == BatchId), "the channel lists the batch it offers");
 
-var client = new VouchersClient(new HttpClient(new Canned(HttpStatusCode.Conflict, Problem409, "application/problem+json")));
+var voucher = await channel.ClaimAsync(Claim($"nswag-{RunId}-1"));
+Check(voucher.Status == VoucherStatus.Claimed && voucher.UseMode is null && voucher.HolderIdNumber.Contains('*'),
+    "a claim answers the voucher (string enums, a null useMode, the ID number masked)");
+var replay = await channel.ClaimAsync(Claim($"nswag-{RunId}-1"));
+Check(replay.Code == voucher.Code && replay.ClaimedAt == voucher.ClaimedAt, "the same requestId replays the first answer");
+
 try
 {
-    await client.ClaimAsync(new ClaimBody { RequestId = "r", BatchId = "b", IdNumber = "440305199003072319", Name = "张三丰",
-        Attestation = new AttestationRequest { Method = AttestationRequestMethod.Face, VerifiedAt = DateTimeOffset.UtcNow } });
-    Check(false, "a 409 throws");
+    await channel.ClaimAsync(Claim($"nswag-{RunId}-2"));
+    Check(false, "a second claim of the batch is refused");
 }
 catch (ApiException<Problem> e)
 {
-    Check(e.StatusCode == 409 && e.Result.Type == "urn:vouchers:problem:already-claimed" && e.Result.VoucherCode == "7K4QW9HMXR2TPC3NA"
-        && e.Result.VoucherStatus == VoucherStatus.SubsidyApplied, "a 409's problem details are typed (type, voucherCode, voucherStatus)");
+    Check(e.StatusCode == 409 && e.Result.Type == "urn:vouchers:problem:already-claimed" && e.Result.VoucherCode == voucher.Code
+        && e.Result.VoucherStatus == VoucherStatus.Claimed, "a second claim is a typed 409 naming the voucher the person holds");
 }
 
-client = new VouchersClient(new HttpClient(new Canned(HttpStatusCode.OK, Voucher, "application/json")));
-var voucher = await client.ClaimAsync(new ClaimBody { RequestId = "r", BatchId = "b", IdNumber = "x", Name = "n",
-    Attestation = new AttestationRequest { Method = AttestationRequestMethod.Face, VerifiedAt = DateTimeOffset.UtcNow } });
-Check(voucher.Status == VoucherStatus.Claimed && voucher.UseMode is null, "string enums and a null useMode deserialize");
-return fail;
-
-sealed class Canned(HttpStatusCode status, string body, string type) : HttpMessageHandler
+using (var qr = await channel.VoucherQrAsync(voucher.Code, new QrRequest { IdNumber = IdNumber, Attestation = Face() }))
 {
-    public string LastBody = "";
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken token)
-    {
-        LastBody = request.Content is null ? "" : await request.Content.ReadAsStringAsync(token);
-        return new HttpResponseMessage(status) { Content = new StringContent(body, Encoding.UTF8, type) };
-    }
+    var head = new byte[4];
+    await qr.Stream.ReadExactlyAsync(head);
+    Check(head is [0x89, (byte)'P', (byte)'N', (byte)'G'], "the holder's QR code comes as PNG bytes");
 }
+
+var wallet = await channel.WalletAsync(new WalletRequest { IdNumber = IdNumber, Attestation = Face() });
+Check(wallet.Vouchers.Any(v => v.Code == voucher.Code), "the holder's wallet holds the voucher");
+
+var verified = await school.VerifyAsync(null, new VerifyRequest { Code = voucher.Code });
+Check(verified.Valid && verified.Verdict == VerifyVerdict.Valid, "the institution verifies the code: valid");
+var used = await school.UseVoucherAsync(voucher.Code, null, null);
+Check(used.Status == VoucherStatus.Used && used.UseMode == UseMode.Offline, "the institution enrols the holder, no body: used offline");
+var typo = await school.VerifyAsync(null, new VerifyRequest { Code = Mistyped(voucher.Code) });
+Check(!typo.Valid && typo.Verdict == VerifyVerdict.Unknown && typo.Voucher is null, "a mistyped scan reads as unknown");
+
+var application = await school.SubmitSubsidyApplicationAsync(
+    new SubsidyApplicationRequest { BatchId = BatchId, Codes = [voucher.Code], RequestId = $"nswag-{RunId}-app" });
+Check(application.Status == SubsidyApplicationStatus.Submitted && application.Lines.Single().Status == SubsidyLineStatus.Pending,
+    "the institution applies for the subsidy");
+var reviewed = await admin.ReviewSubsidyApplicationAsync(application.Id,
+    new ReviewRequest { Decisions = [new ReviewDecision { Code = voucher.Code, Approve = true }] });
+Check(reviewed.Lines.Single().Status == SubsidyLineStatus.Approved, "HR approves the line");
+var disbursed = await admin.DisburseSubsidyAsync(application.Id);
+Check(disbursed.Status == SubsidyApplicationStatus.Disbursed && disbursed.Lines.Single().Status == SubsidyLineStatus.Redeemed,
+    "HR disburses the subsidy, which redeems the voucher");
+
+var again = await school.VerifyAsync(null, new VerifyRequest { Code = voucher.Code });
+Check(!again.Valid && again.Verdict == VerifyVerdict.Redeemed && again.Voucher.Status == VoucherStatus.Redeemed,
+    "a redeemed code never verifies again");
+var batch = await admin.GetBatchAsync(BatchId);
+Check(batch.Counters.Redeemed >= 1, "the batch counters count the redemption");
+var csv = await school.ExportVerificationRecordsAsync(null, null, null, null);
+Check(csv.Split('\n').Length > 1, "the verification records come as CSV text");
+
+try
+{
+    await channel.ClaimAsync(new ClaimBody
+    {
+        RequestId = $"nswag-{RunId}-3", BatchId = BatchId, IdNumber = "440305199003072318", Name = "李四", Attestation = Face(),
+    });
+    Check(false, "a wrong check digit is refused");
+}
+catch (ApiException<Problem> e)
+{
+    Check(e.StatusCode == 400 && e.Result.Type == "urn:vouchers:problem:validation" && e.Result.Errors.ContainsKey("idNumber"),
+        "a wrong check digit is a typed 400 naming idNumber");
+}
+
+return Result();

@@ -12,6 +12,15 @@ public sealed record AttestationRequest(
 {
     public const string Face = "face";
     public const string Password = "password";
+
+    /// <summary>
+    /// The method as the API spells it, read regardless of case (a client generated with System.Text.Json writes an
+    /// enum by its C# name, "Face"); null when it is neither.
+    /// </summary>
+    public string? KnownMethod =>
+        string.Equals(Method, Face, StringComparison.OrdinalIgnoreCase) ? Face
+        : string.Equals(Method, Password, StringComparison.OrdinalIgnoreCase) ? Password
+        : null;
 }
 
 /// <summary>Checks the person fields that several channel requests share.</summary>
@@ -67,7 +76,7 @@ public sealed class PersonInput(TimeProvider time, PersonKeys keys, IOptions<Vou
             return;
         }
 
-        if (attestation.Method is not (AttestationRequest.Face or AttestationRequest.Password))
+        if (attestation.KnownMethod is null)
         {
             validation.Add("attestation.method", "The method must be 'face' or 'password'.");
         }
