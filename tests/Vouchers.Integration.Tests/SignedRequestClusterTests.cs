@@ -35,6 +35,13 @@ public sealed class SignedRequestClusterTests : IAsyncLifetime
         Assert.Equal("urn:vouchers:problem:signature-required", problem.GetProperty("type").GetString());
         Assert.Contains("Sign every request", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await one.ClientFor(Demo.AdminGuangdong).GetAsync("/api/v1/admin/batches")).StatusCode);
+        // The document says so too: a cluster's channel routes take a signature only.
+        using (var document = JsonDocument.Parse(await one.CreateClient().GetStringAsync("/openapi/v1.json")))
+        {
+            var security = document.RootElement.GetProperty("paths").GetProperty("/api/v1/channel/claims").GetProperty("post").GetProperty("security");
+            Assert.Equal("Signature", security.EnumerateArray().Single().EnumerateObject().Single().Name);
+        }
+
 
         var header = Sign(one);
         Assert.Equal(HttpStatusCode.OK, (await Send(one, header)).StatusCode);

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Vouchers.Contracts;
 using Vouchers.Gateway.Endpoints;
+using Vouchers.Gateway.Security;
 
 namespace Vouchers.Gateway.OpenApi;
 
@@ -140,8 +141,32 @@ public sealed class AnswersOperationTransformer : IOpenApiOperationTransformer
             });
         }
 
+        operation.Security = SecurityOf(metadata, document, context.ApplicationServices);
         OpenApiExamples.Apply(operation, metadata,
             context.ApplicationServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions);
+    }
+
+    /// <summary>
+    /// The credential the route takes, from its role policy: a channel's route a signature (or, in the zero-setup mode
+    /// only, a channel's API key too), any other role's route an API key, a route without a policy none.
+    /// </summary>
+    private static List<OpenApiSecurityRequirement> SecurityOf(IList<object> metadata, OpenApiDocument document, IServiceProvider services)
+    {
+        var policies = metadata.OfType<IAuthorizeData>().Select(a => a.Policy).ToList();
+        if (policies.Count == 0)
+        {
+            return [];
+        }
+
+        OpenApiSecurityRequirement Scheme(string name) => new() { [new OpenApiSecuritySchemeReference(name, document)] = [] };
+        if (!policies.Contains(CallerClaims.PolicyFor(PrincipalRole.Channel)))
+        {
+            return [Scheme(ApiKeyAuthenticationHandler.SchemeName)];
+        }
+
+        return services.GetRequiredService<Microsoft.Extensions.Options.IOptions<RequestSigningOptions>>().Value.AcceptChannelApiKeys
+            ? [Scheme(SignatureAuthenticationHandler.SchemeName), Scheme(ApiKeyAuthenticationHandler.SchemeName)]
+            : [Scheme(SignatureAuthenticationHandler.SchemeName)];
     }
 
     private static OpenApiResponse ProblemResponse(int status, OpenApiDocument document)

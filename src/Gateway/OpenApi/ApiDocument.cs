@@ -66,9 +66,7 @@ public sealed class ApiDocument(IConfiguration configuration) : IOpenApiDocument
             Description = "Channels: VOUCHERS-HMAC-SHA256 keyId=\"…\",timestamp=\"…\",nonce=\"…\",signature=\"…\", an HMAC-SHA256 of " +
                 "METHOD\\nPATH_AND_QUERY\\nTIMESTAMP\\nNONCE\\nHEX_SHA256_OF_BODY\\n under the signing key's secret (docs/INTEGRATING.md).",
         };
-        document.Security ??= [];
-        document.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyAuthenticationHandler.SchemeName, document)] = [] });
-        document.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SignatureAuthenticationHandler.SchemeName, document)] = [] });
+        // Each operation names the scheme its role takes (AnswersOperationTransformer).
 
         document.Tags ??= new HashSet<OpenApiTag>();
         foreach (var tag in document.Tags)
