@@ -8,12 +8,13 @@ manifest, reports, out = sys.argv[1:4]
 env = os.environ
 steps = []
 with open(manifest, newline="") as f:
-    for target, scenario, rate, attempt, report, code, sustained, others, command in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+    for target, scenario, rate, attempt, report, code, sustained, others, rss_before, rss_after, command in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
         try:
             s = json.load(open(os.path.join(reports, report)))["scenarios"][0]
         except (OSError, ValueError, KeyError, IndexError):
             s = None
-        steps.append(dict(target=target, scenario=scenario, rate=int(rate), attempt=int(attempt), code=int(code), ok=sustained == "yes", others=others, command=command, s=s))
+        steps.append(dict(target=target, scenario=scenario, rate=int(rate), attempt=int(attempt), code=int(code), ok=sustained == "yes", others=others,
+                          rss=(int(rss_before), int(rss_after)), command=command, s=s))
 
 def best(scenario, target):
     """The highest sustained step of a target, or None."""
@@ -93,7 +94,8 @@ w("- **ceiling**: `loadtests/Vouchers.Ceiling`, Kestrel answering `GET /ping` wi
 w("  same load generator.")
 w("- **load**: the runner in `loadtests/Vouchers.LoadTests` (open model: arrivals on a fixed schedule; latency measured from each request's")
 w("  intended start, so queueing counts; arrivals that could not start on time are counted as dropped). Scenarios:")
-w("  `claim-burst` (distinct people claim one hot batch, with retries and second claims mixed in, then an invariant check),")
+w("  `claim-burst` (people claim one hot batch as they behave: newcomers, 30 % holders claiming again with a new request id,")
+w("  3 % replays of an earlier request id; each kind measured apart, below; then an invariant check),")
 w("  `scan-gun-verify` (institutions verify a mix of codes), `sold-out-storm` (new people storm a batch whose stock is")
 w("  gone: every answer must be 409 sold-out), `ceiling` (`GET /ping`). The verify mix differs: against the")
 w("  engine it holds valid, used, redeemed, never-issued and mistyped codes; against the baseline, which does not use or")
@@ -224,19 +226,49 @@ w("| target | measured | met |")
 w("|---|---|---|")
 w(f"| scan-gun-verify p99 ≤ 5 ms at 10,000/s | {(ms(p99(v10)) + ' ms (best attempt)') if v10 else 'not run'} | {'yes' if v10 and p99(v10) is not None and p99(v10) <= 5 and v10['s']['droppedCount'] == 0 else '**no**'} |")
 w("")
+CLAIM_RUNS = ("claim-burst", "half-max", "burst-under-verify", "scaling", "sold-out-storm")
+KINDS = ("fresh", "repeat", "replay", "sold-out")
+def kind(x, name):
+    """A claim step's answers of one kind (the runner's step of that name); a sold-out storm's answers are all sold-out."""
+    s = x["s"]
+    if s is None:
+        return None
+    if x["scenario"] == "sold-out-storm":
+        return dict(okCount=s["okCount"], failCount=s["failCount"], rps=s["rps"], latencyMs=s["latencyMs"]) if name == "sold-out" else None
+    return next((st for st in s.get("steps", []) if st["name"] == name), None)
+
+def cell(st):
+    if not st or st["okCount"] + st["failCount"] == 0:
+        return "–"
+    fail = f", {st['failCount']} failed" if st["failCount"] else ""
+    return f"{st['okCount']} at {st['rps']:.0f}/s, {ms(st['latencyMs'].get('p50'))} / {ms(st['latencyMs'].get('p99'))} ms{fail}"
+
+w("## Claims by kind of answer")
+w("")
+w("Every claim step split by what the claim met (the runner's steps): **fresh** a newcomer got a voucher, **repeat** a holder")
+w("claimed again with a new request id (409 already-claimed), **replay** an earlier request id sent again (the first answer),")
+w("**sold-out** a newcomer after the stock was gone. Each cell: answers, their rate, p50 / p99 ms. **RSS**: the target's resident")
+w("memory (all its processes) before and after the step.")
+w("")
+w("| run | target | offered /s | fresh | repeat | replay | sold-out | RSS MB before → after |")
+w("|---|---|---:|---|---|---|---|---|")
+for x in steps:
+    if x["scenario"] in CLAIM_RUNS:
+        w(f"| {x['scenario']} | {x['target']} | {x['rate']} | " + " | ".join(cell(kind(x, k)) for k in KINDS) + f" | {x['rss'][0]} → {x['rss'][1]} |")
+w("")
 w("## Every step")
 w("")
-w("| scenario | target | offered /s | attempt | throughput /s | ok | fail | dropped | p50 | p95 | p99 | max | other work | sustained |")
-w("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+w("| scenario | target | offered /s | attempt | throughput /s | ok | fail | dropped | p50 | p95 | p99 | max | other work | RSS MB | sustained |")
+w("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
 for x in steps:
     s = x["s"]
     if s is None:
-        w(f"| {x['scenario']} | {x['target']} | {x['rate']} | {x['attempt']} | – | – | – | – | – | – | – | – | {x['others']} % | no (runner exit {x['code']}, no report) |")
+        w(f"| {x['scenario']} | {x['target']} | {x['rate']} | {x['attempt']} | – | – | – | – | – | – | – | – | {x['others']} % | {x['rss'][0]} → {x['rss'][1]} | no (runner exit {x['code']}, no report) |")
         continue
     broken = [i["name"] for i in s.get("invariants", []) if not i.get("passed")]
     verdict = "yes" if x["ok"] else "no" + (f" (invariant broken: {', '.join(broken)})" if broken else "")
     w(f"| {x['scenario']} | {x['target']} | {x['rate']} | {x['attempt']} | {s['rps']:.0f} | {s['okCount']} | {s['failCount']} | {s['droppedCount']} |"
-      f" {lat(x, 'p50')} | {lat(x, 'p95')} | {lat(x, 'p99')} | {lat(x, 'max')} | {x['others']} % | {verdict} |")
+      f" {lat(x, 'p50')} | {lat(x, 'p95')} | {lat(x, 'p99')} | {lat(x, 'max')} | {x['others']} % | {x['rss'][0]} → {x['rss'][1]} | {verdict} |")
 w("")
 codes = {}
 for x in steps:

@@ -10,8 +10,10 @@
 #   start_engine_split         a silo process and a gateway process that is its Orleans client
 #   start_baseline, start_ceiling
 #   stop_all                   every process started here, then PostgreSQL (the EXIT trap)
+#   rss_mb TARGET              the resident memory of the target's processes now, in MB
 #
-# The targets' base URLs are in url_of[engine], url_of[engine-split], url_of[baseline] and url_of[ceiling].
+# The targets' base URLs are in url_of[engine], url_of[engine-split], url_of[baseline] and url_of[ceiling]; their
+# process ids in pids_of[…] (two for engine-split: the silo and the gateway).
 
 # shellcheck source=lib/postgres.sh
 source scripts/lib/postgres.sh
@@ -42,6 +44,7 @@ manifest="$reports/steps.tsv"
 runner="$root/loadtests/Vouchers.LoadTests/bin/Release/net10.0/Vouchers.LoadTests.dll"
 secret="bench-person-key-secret-$(date +%s)"
 declare -A url_of=()
+declare -A pids_of=()
 
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 # Both engines' pools (grain storage 100 + claim store 16 each), the baseline's (64) and the gateways' must all fit.
@@ -170,6 +173,7 @@ start_engine() {
     "Orleans__SiloPort=$engine_silo_port" "Orleans__GatewayPort=$engine_silo_gateway_port" \
     "Urls=${url_of[engine]}" Demo__Enabled=true Demo__AllowInCluster=true "Security__PersonKeySecret=$secret" Verification__MaxFailedLookups=1000000000 "$@"
   engine_pid="${pids[-1]}"
+  pids_of[engine]="$engine_pid"
   wait_for_demo "engine-$label" "${url_of[engine]}"
 }
 
@@ -187,9 +191,11 @@ start_engine_split() {
   start_process silo src/Silo/bin/Release/net10.0 Vouchers.Silo.dll \
     "ConnectionStrings__Vouchers=$split_db" Orleans__ClusterId=bench-split Orleans__ServiceId=bench-split \
     "Orleans__SiloPort=$silo_port" "Orleans__GatewayPort=$gateway_port"
+  pids_of[engine-split]="${pids[-1]}"
   start_process gateway src/Gateway/bin/Release/net10.0 Vouchers.Gateway.dll \
     "ConnectionStrings__Vouchers=$split_db" Orleans__ClusterId=bench-split Orleans__ServiceId=bench-split \
     "Urls=${url_of[engine-split]}" Demo__Enabled=true Demo__AllowInCluster=true "Security__PersonKeySecret=$secret" Verification__MaxFailedLookups=1000000000
+  pids_of[engine-split]+=" ${pids[-1]}"
   wait_for_demo gateway "${url_of[engine-split]}"
 }
 
@@ -197,11 +203,24 @@ start_baseline() {
   url_of[baseline]="http://127.0.0.1:$(free_port)"
   start_process baseline loadtests/Vouchers.Baseline/bin/Release/net10.0 Vouchers.Baseline.dll \
     "ConnectionStrings__Baseline=$baseline_db" "Urls=${url_of[baseline]}" "Security__PersonKeySecret=$secret"
+  pids_of[baseline]="${pids[-1]}"
   wait_for baseline "${url_of[baseline]}/health/ready"
 }
 
 start_ceiling() {
   url_of[ceiling]="http://127.0.0.1:$(free_port)"
   start_process ceiling loadtests/Vouchers.Ceiling/bin/Release/net10.0 Vouchers.Ceiling.dll "Urls=${url_of[ceiling]}"
+  pids_of[ceiling]="${pids[-1]}"
   wait_for ceiling "${url_of[ceiling]}/ping"
+}
+
+# rss_mb TARGET: the resident memory (VmRSS) of the target's processes now, in MB; a scaling run's target ("engine
+# shards=8") is the engine.
+rss_mb() {
+  local pid kb=0 total=0
+  for pid in ${pids_of[${1%% *}]:-}; do
+    kb="$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0)"
+    total=$((total + ${kb:-0}))
+  done
+  echo $((total / 1024))
 }

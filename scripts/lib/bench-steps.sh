@@ -93,7 +93,7 @@ PY
 }
 
 # step TARGET URL SCENARIO RATE [ATTEMPT] [LABEL]: runs one step, records it in the manifest (under LABEL, default the
-# scenario), returns 1 when it was not sustained. step_warmup=DURATION before the call replaces the step's warm-up.
+# scenario, with the target's resident memory before and after), returns 1 when it was not sustained. step_warmup=DURATION before the call replaces the step's warm-up.
 step() {
   local target="$1" url="$2" scenario="$3" rate="$4" attempt="${5:-1}" label="${6:-$3}"
   local warm="${step_warmup:-$warmup}"
@@ -111,16 +111,19 @@ step() {
     cmd+=(--quantity "$people" --people "$people")
   fi
   log "$target $label at $rate/s for $duration$([ "$attempt" = 1 ] || echo " (attempt $attempt)")"
-  local code=0 before others
+  local code=0 before others rss_before rss_after
+  rss_before="$(rss_mb "$target")"
   before="$(cpu_sample)"
   "${cmd[@]}" >"$reports/$name.log" 2>&1 || code=$?
   others="$(others_percent "$before" "$(cpu_sample)")"
+  rss_after="$(rss_mb "$target")"
   local verdict
   mapfile -t verdict < <(judge "$reports/$name.json" "$code")
-  log "  ${verdict[1]} (other work: $others % of the CPU)"
+  log "  ${verdict[1]} (other work: $others % of the CPU; RSS $rss_before → $rss_after MB)"
   local shown
   printf -v shown '%q ' "${cmd[@]}"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$label" "$rate" "$attempt" "$name.json" "$code" "${verdict[0]}" "$others" "${shown//$root\//}" >>"$manifest"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$label" "$rate" "$attempt" "$name.json" "$code" "${verdict[0]}" "$others" \
+    "$rss_before" "$rss_after" "${shown//$root\//}" >>"$manifest"
   [ "${verdict[0]}" = yes ]
 }
 

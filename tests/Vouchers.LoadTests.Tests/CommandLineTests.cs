@@ -49,7 +49,8 @@ public sealed class CommandLineTests : IAsyncLifetime
         var options = CommandLine.Parse(
             ["--scenario", "claim-burst,ceiling", "--target", "http://127.0.0.1:5080", "--rate", "800", "--duration", "10s", "--warmup=0",
              "--quantity", "5000", "--people", "3000", "--report-folder", "out", "--report-name", "claim", "--threshold", "p99<20ms",
-             "--threshold", "claim-burst:fail%<0.1", "--admin-key", "a.b", "--channel-key-id", "sign-c", "--channel-secret", "d", "--institution-key", "e.f", "--seed", "9"],
+             "--threshold", "claim-burst:fail%<0.1", "--admin-key", "a.b", "--channel-key-id", "sign-c", "--channel-secret", "d", "--institution-key", "e.f", "--seed", "9",
+             "--repeat-share", "0.5", "--replay-share=0.1"],
             _ => null);
 
         Assert.Equal(["claim-burst", "ceiling"], options.Scenarios);
@@ -62,7 +63,16 @@ public sealed class CommandLineTests : IAsyncLifetime
         Assert.Equal(["p99 < 20ms", "claim-burst: fail% < 0.1"], options.Thresholds.Select(t => t.ToString()));
         Assert.Equal(new Credentials(new ApiKeyCredential("a.b"), new SigningKeyCredential("sign-c", "d"), new ApiKeyCredential("e.f")), options.Keys);
         Assert.Equal(9, options.Settings.Seed);
+        Assert.Equal((0.5, 0.1), (options.Settings.RepeatShare, options.Settings.ReplayShare));
         Assert.False(options.Settings.Smoke);
+    }
+
+    [Fact]
+    public void ClaimantsRepeatAndReplayByDefaultAsPeopleDo()
+    {
+        var options = CommandLine.Parse(["--scenario", "claim-burst", "--target", "http://127.0.0.1:5080"], _ => null);
+
+        Assert.Equal((0.30, 0.03), (options.Settings.RepeatShare, options.Settings.ReplayShare));
     }
 
     [Fact]
@@ -126,6 +136,9 @@ public sealed class CommandLineTests : IAsyncLifetime
     [InlineData("--scenario", "claim-burst", "--target", "http://127.0.0.1:5080", "--rate", "fast")]
     [InlineData("--scenario", "claim-burst", "--target", "http://127.0.0.1:5080", "--threshold", "p99 is small")]
     [InlineData("--scenario", "claim-burst", "--target", "http://127.0.0.1:5080", "--bogus")]
+    [InlineData("--scenario", "claim-burst", "--target", "http://127.0.0.1:5080", "--repeat-share", "1.5")]
+    [InlineData("--scenario", "claim-burst", "--target", "http://127.0.0.1:5080", "--replay-share", "a third")]
+    [InlineData("--scenario", "claim-burst", "--target", "http://127.0.0.1:5080", "--repeat-share", "0.8", "--replay-share", "0.3")]
     public async Task UsageErrorsExitWithTwo(params string[] args)
     {
         Assert.Throws<UsageException>(() => CommandLine.Parse(args, _ => null));

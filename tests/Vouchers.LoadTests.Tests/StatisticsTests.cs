@@ -88,6 +88,24 @@ public sealed class StatisticsTests
     }
 
     [Fact]
+    public async Task AStepNamedAfterItsOutcomeIsMeasuredApartFromTheOthers()
+    {
+        var scenario = Scenario.Create("claims", async context =>
+            {
+                var soldOut = context.InvocationNumber % 4 == 0;
+                return await Step.Run(context,
+                    () => Task.FromResult(Response.Ok(payload: soldOut ? "sold-out" : "code", statusCode: soldOut ? "409 sold-out" : "200")),
+                    r => Equals(r.Payload, "sold-out") ? "sold-out" : "fresh");
+            })
+            .WithLoadSimulations(Simulation.Inject(100, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)));
+
+        var stats = (await Quiet.Run(scenario).RunAsync()).Single();
+
+        Assert.Equal([("fresh", 75L), ("sold-out", 25L)], stats.Steps.Select(s => (s.Name, s.Ok.Count)).OrderBy(s => s.Name));
+        Assert.Equal("409 sold-out", Assert.Single(stats.Steps.Single(s => s.Name == "sold-out").StatusCodes).StatusCode);
+    }
+
+    [Fact]
     public async Task AFailedStepEndsItsIterationAsFailed()
     {
         var after = 0;

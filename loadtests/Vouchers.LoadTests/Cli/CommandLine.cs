@@ -34,7 +34,10 @@ public static class CommandLine
           --duration 30s         measured load duration (ms, s, m, h or hh:mm:ss)
           --warmup 3s            unmeasured load before it (0 to skip)
           --quantity N           vouchers per batch the scenario creates
-          --people N             claim-burst: distinct people at most; scan-gun-verify: vouchers claimed in init
+          --people N             claim-burst: distinct people at most (then every arrival is a holder claiming again);
+                                 scan-gun-verify: vouchers claimed in init
+          --repeat-share 0.3     claim-burst, mixed-day: share of claim arrivals that are a holder claiming again (new request id)
+          --replay-share 0.03    claim-burst, mixed-day: share of claim arrivals that resend an earlier request (same request id)
           --report-folder DIR    where reports go (default ./reports)
           --report-name NAME     report file name without extension (default <scenarios>-<time>)
           --threshold "p99<20ms" repeatable; [scenario:]metric op value[unit]
@@ -143,12 +146,19 @@ public static class CommandLine
             WarmUp = Time("--warmup", allowZero: true) ?? (smoke ? TimeSpan.Zero : defaults.WarmUp),
             Quantity = Int("--quantity", 1),
             People = Int("--people", 1),
+            RepeatShare = Share("--repeat-share") ?? defaults.RepeatShare,
+            ReplayShare = Share("--replay-share") ?? defaults.ReplayShare,
             MaxConcurrency = Int("--max-concurrency", 1) ?? defaults.MaxConcurrency,
             MaxLag = Time("--max-lag", allowZero: true) ?? defaults.MaxLag,
             Smoke = smoke,
             PingPath = Get("--ping-path") ?? defaults.PingPath,
             Seed = Long("--seed") ?? defaults.Seed,
         };
+        if (settings.RepeatShare + settings.ReplayShare > 1)
+        {
+            throw new UsageException($"--repeat-share and --replay-share add up to {settings.RepeatShare + settings.ReplayShare:0.###}; together they may be 1 at most.");
+        }
+
         if (smoke && thresholds.Count == 0)
         {
             thresholds.Add(Threshold.Parse("fail% < 1"));
@@ -199,6 +209,12 @@ public static class CommandLine
                 : throw new UsageException($"{name} '{text}' must be a whole number of at least {min}.");
         }
 
+        double? Share(string name) => Get(name) is { } text
+            ? double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var share) && share is >= 0 and <= 1
+                ? share
+                : throw new UsageException($"{name} '{text}' must be a share between 0 and 1, e.g. 0.3.")
+            : null;
+
         long? Long(string name) => Get(name) is { } text
             ? long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : throw new UsageException($"{name} '{text}' must be a whole number.")
             : null;
@@ -241,7 +257,7 @@ public static class CommandLine
     [
         "--scenario", "--target", "--rate", "--duration", "--warmup", "--quantity", "--people", "--report-folder", "--report-name",
         "--threshold", "--admin-key", "--channel-key-id", "--channel-secret", "--institution-key", "--max-concurrency", "--max-lag", "--ping-path",
-        "--progress", "--seed",
+        "--progress", "--seed", "--repeat-share", "--replay-share",
     ];
 
     private static bool IsLoopback(Uri target) =>

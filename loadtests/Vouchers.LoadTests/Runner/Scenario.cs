@@ -136,9 +136,18 @@ public static class Scenario
 /// <summary>Named parts of an iteration, measured on their own (as NBomber's <c>Step.Run</c>).</summary>
 public static class Step
 {
-    public static async Task<Response<T>> Run<T>(string name, IScenarioContext context, Func<Task<Response<T>>> run)
+    public static Task<Response<T>> Run<T>(string name, IScenarioContext context, Func<Task<Response<T>>> run)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        return Run(context, run, _ => name);
+    }
+
+    /// <summary>
+    /// A step named after its outcome (<paramref name="nameOf"/> sees the response, a failed one included), so that, say,
+    /// a claim answered "sold out" is measured apart from one that got a voucher.
+    /// </summary>
+    public static async Task<Response<T>> Run<T>(IScenarioContext context, Func<Task<Response<T>>> run, Func<Response<T>, string> nameOf)
+    {
         var iteration = context as IterationContext
             ?? throw new ArgumentException("Step.Run needs the context the runner passed to the scenario.", nameof(context));
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -152,6 +161,8 @@ public static class Step
             response = Response.Fail<T>(ex is OperationCanceledException ? "cancelled" : "exception", $"{ex.GetType().Name}: {ex.Message}");
         }
 
+        var name = nameOf(response);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name, nameof(nameOf));
         iteration.RecordStep(name, response, started);
         if (response.IsError && iteration.RestartIterationOnFail)
         {

@@ -1,29 +1,40 @@
 using System.Collections.Concurrent;
-using Vouchers.LoadTests.Transport;
 
 namespace Vouchers.LoadTests.Scenarios;
 
 /// <summary>
 /// A working day over several batches, a few hot and a long tail (Zipf): people claim, institutions verify and
 /// enrol (use), apply for subsidies in small bundles, and HR reviews and disburses, which redeems the vouchers.
-/// Each arrival does one of these, in the ratios of <see cref="Actions"/>; each is a named step.
+/// Each arrival does one of these, in the ratios of <see cref="Actions"/>; each is a named step. Claimants behave as
+/// people do (<see cref="ClaimCrowd"/>: holders claiming again, replays, late arrivals), measured as steps of their own.
 /// </summary>
-public sealed class MixedDay(VoucherApi api, ScenarioSettings settings)
+public sealed class MixedDay
 {
     public const string Name = "mixed-day";
     private const int Batches = 5;
     private const int ApplicationSize = 10;
 
+    private readonly VoucherApi api;
+    private readonly ScenarioSettings settings;
+
     private static readonly (string Name, int Weight)[] Actions = [("claim", 50), ("verify", 22), ("use", 14), ("apply-subsidy", 8), ("review-disburse", 6)];
 
-    private readonly PersonPool people = new(settings.Seed + 3);
+    /// <summary>Keeps the people of the batches' crowds apart (a pool holds about 5.5 × 10⁸).</summary>
+    private const long PeoplePerBatch = 100_000_000;
+
     private readonly Zipf zipf = new(Batches);
-    private readonly BatchState[] batches = [.. Enumerable.Range(0, Batches).Select(_ => new BatchState())];
+    private readonly BatchState[] batches;
     private readonly ConcurrentQueue<(int Batch, string Id, string[] Codes)> applications = new();
     private readonly List<string> seen = [];
     private int quantity;
-    private long lastPerson = -1;
     private long unknownOutcomes;
+
+    public MixedDay(VoucherApi api, ScenarioSettings settings)
+    {
+        this.api = api;
+        this.settings = settings;
+        batches = [.. Enumerable.Range(0, Batches).Select(b => new BatchState(this, b))];
+    }
 
     public ScenarioProps Create() => settings.Apply(Scenario.Create(Name, IterationAsync), defaultRate: 100)
         .WithInit(InitAsync)
@@ -34,10 +45,11 @@ public sealed class MixedDay(VoucherApi api, ScenarioSettings settings)
         quantity = settings.Quantity ?? (settings.Smoke ? 2_000 : 100_000);
         for (var b = 0; b < Batches; b++)
         {
-            batches[b].Id = await api.CreateActiveBatchAsync($"load test {Name} {settings.Seed:x} #{b + 1}", quantity, context.CancellationToken);
+            batches[b].Crowd.Quantity = quantity;
+            batches[b].Crowd.BatchId = await api.CreateActiveBatchAsync($"load test {Name} {settings.Seed:x} #{b + 1}", quantity, context.CancellationToken);
         }
 
-        context.Log($"{Batches} batches of {quantity:N0} vouchers are active: {string.Join(", ", batches.Select(b => b.Id))}");
+        context.Log($"{Batches} batches of {quantity:N0} vouchers are active: {string.Join(", ", batches.Select(b => b.Crowd.BatchId))}");
     }
 
     private async Task<IResponse> IterationAsync(IScenarioContext context)
@@ -59,37 +71,8 @@ public sealed class MixedDay(VoucherApi api, ScenarioSettings settings)
                 return await Step.Run("disburse", context, () => DisburseAsync(application, reviewed.Payload!, ct));
             default:
                 // Claims come first in a day; an action with nothing to act on yet claims instead.
-                return await Step.Run("claim", context, () => ClaimAsync(batch, ct));
+                return await batch.Crowd.ArriveAsync(context);
         }
-    }
-
-    private async Task<Response<object>> ClaimAsync(BatchState batch, CancellationToken ct)
-    {
-        var person = Interlocked.Increment(ref lastPerson);
-        ApiResponse r;
-        try
-        {
-            r = await api.ClaimAsync(batch.Id, people[person], settings.RequestId("day", person), ct);
-        }
-        catch
-        {
-            Interlocked.Increment(ref unknownOutcomes);
-            throw;
-        }
-
-        if (r.Status == 200 && r.String("code") is { } code)
-        {
-            Interlocked.Increment(ref batch.Acknowledged);
-            batch.Claimed.Enqueue(code);
-            lock (seen)
-            {
-                seen.Add(code);
-            }
-
-            return r.Ok<object>(code);
-        }
-
-        return r.Status == 409 && r.Problem == "sold-out" ? r.Ok<object>("sold-out") : r.Fail<object>($"claim answered {r.Status}: {VoucherApi.Text(r)}");
     }
 
     private async Task<Response<object>> VerifyAsync(string code, CancellationToken ct)
@@ -125,7 +108,7 @@ public sealed class MixedDay(VoucherApi api, ScenarioSettings settings)
             return Response.Ok<object>("nothing to apply for", "skipped");
         }
 
-        var r = await api.ApplyForSubsidyAsync(batches[b].Id, codes, ct);
+        var r = await api.ApplyForSubsidyAsync(batches[b].Crowd.BatchId, codes, ct);
         if (r.Status == 201 && r.String("id") is { } id)
         {
             applications.Enqueue((b, id, [.. codes]));
@@ -184,11 +167,8 @@ public sealed class MixedDay(VoucherApi api, ScenarioSettings settings)
         for (var b = 0; b < Batches; b++)
         {
             var batch = batches[b];
-            var counters = await api.GetCountersAsync(batch.Id);
-            var acknowledged = Interlocked.Read(ref batch.Acknowledged);
-            context.Invariant($"batch #{b + 1}: claimed <= quantity", counters.Claimed <= quantity, $"claimed {counters.Claimed:N0} of {quantity:N0}");
-            context.Invariant($"batch #{b + 1}: claimed == acknowledged claims", acknowledged <= counters.Claimed && counters.Claimed <= acknowledged + unknown,
-                $"claimed {counters.Claimed:N0}, acknowledged {acknowledged:N0}, unknown outcomes {unknown:N0}");
+            await batch.Crowd.CheckAsync(context, $"batch #{b + 1}: ");
+            var counters = await api.GetCountersAsync(batch.Crowd.BatchId);
             context.Invariant($"batch #{b + 1}: redeemed == approved and disbursed", counters.Redeemed >= batch.Redeemed && counters.Redeemed <= batch.Redeemed + (unknown * ApplicationSize),
                 $"redeemed {counters.Redeemed:N0}, approved and disbursed {batch.Redeemed:N0}");
         }
@@ -196,8 +176,17 @@ public sealed class MixedDay(VoucherApi api, ScenarioSettings settings)
 
     private sealed class BatchState
     {
-        public string Id = "";
-        public long Acknowledged;
+        public BatchState(MixedDay day, int index) =>
+            Crowd = new(day.api, day.settings, day.settings.Seed + 3 + (index * PeoplePerBatch), $"day{index}", code =>
+            {
+                Claimed.Enqueue(code);
+                lock (day.seen)
+                {
+                    day.seen.Add(code);
+                }
+            });
+
+        public ClaimCrowd Crowd { get; }
         public int Redeemed;
         public ConcurrentQueue<string> Claimed { get; } = new();
         public ConcurrentQueue<string> Used { get; } = new();

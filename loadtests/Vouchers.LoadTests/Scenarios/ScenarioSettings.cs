@@ -10,6 +10,12 @@ public sealed record ScenarioSettings
     public int? People { get; init; }
     public int MaxConcurrency { get; init; } = 1_000;
     public TimeSpan MaxLag { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>claim-burst, mixed-day: the share of claim arrivals that are a holder tapping "claim" again (new request id).</summary>
+    public double RepeatShare { get; init; } = 0.30;
+
+    /// <summary>claim-burst, mixed-day: the share of claim arrivals that send an earlier request again, as a channel does after a timeout.</summary>
+    public double ReplayShare { get; init; } = 0.03;
+
     public bool Smoke { get; init; }
     public string PingPath { get; init; } = "/ping";
 

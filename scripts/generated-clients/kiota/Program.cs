@@ -36,8 +36,8 @@ try
 }
 catch (Problem problem)
 {
-    Check(problem.ResponseStatusCode == 409 && problem.Type == "urn:vouchers:problem:already-claimed" && problem.VoucherCode == voucher.Code
-        && problem.VoucherStatus == VoucherStatus.Claimed, "a second claim is a typed 409 naming the voucher the person holds");
+    Check(problem.ResponseStatusCode == 409 && problem.Type == "urn:vouchers:problem:already-claimed" && problem.VoucherCode == voucher.Code,
+        "a second claim is a typed 409 naming the voucher the person holds");
 }
 
 await using (var png = await channel.Api.V1.Channel.Vouchers[voucher.Code].Qr.PostAsync(new QrRequest { IdNumber = IdNumber, Attestation = Face() }))

@@ -27,7 +27,7 @@ public sealed class AnswersOperationTransformer : IOpenApiOperationTransformer
         [403] = "The caller may not do this: a route of another role, a resource outside its scope (`forbidden`), or a batch not offered " +
             "through this channel (`channel-not-enabled`).",
         [404] = "Not found, or not the caller's to see (`not-found`).",
-        [409] = "The current state refuses the step: `type` says why (`already-claimed` with `voucherCode` and `voucherStatus`, `sold-out`, " +
+        [409] = "The current state refuses the step: `type` says why (`already-claimed` with `voucherCode`, `sold-out`, " +
             "`batch-not-claimable`, `voucher-rejected` with `verdict` and `voucher`, `conflict`, `session-full`, …).",
         [413] = "The request body is too large.",
         [415] = "The request body must be `application/json` (UTF-8).",

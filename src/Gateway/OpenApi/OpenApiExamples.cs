@@ -48,7 +48,6 @@ public static class OpenApiExamples
                     ["status"] = 409,
                     ["detail"] = $"The existing voucher is {Code}.",
                     ["voucherCode"] = Code,
-                    ["voucherStatus"] = VoucherStatus.Claimed,
                     ["traceId"] = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
                 });
                 break;

@@ -18,9 +18,10 @@ public static class ClaimResultMapping
                 IdempotentReplay.Mark(response);
                 return TypedResults.Ok(result.Voucher!);
             case ClaimOutcome.AlreadyClaimed:
+                // The code only: the stock shard names it from memory; the voucher's current status is the wallet's to tell.
                 return ProblemTypes.Problem(StatusCodes.Status409Conflict, ProblemTypes.AlreadyClaimed,
                     "The person holds a voucher of this batch already.", $"The existing voucher is {result.Voucher?.Code}.",
-                    new Dictionary<string, object?> { ["voucherCode"] = result.Voucher?.Code, ["voucherStatus"] = result.Voucher?.Status });
+                    new Dictionary<string, object?> { ["voucherCode"] = result.Voucher?.Code });
             case ClaimOutcome.SoldOut:
                 return ProblemTypes.Problem(StatusCodes.Status409Conflict, ProblemTypes.SoldOut, "The batch is sold out.");
             case ClaimOutcome.BatchNotFound:

@@ -67,3 +67,10 @@ public sealed class ExpiryCluster : ICollectionFixture<ClusterFixture>
 {
     public const string Name = "Expiry cluster";
 }
+
+/// <summary>Tests that count activations cluster-wide get a cluster of their own, so no other test's grains are counted.</summary>
+[CollectionDefinition(Name)]
+public sealed class CountingCluster : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "Counting cluster";
+}

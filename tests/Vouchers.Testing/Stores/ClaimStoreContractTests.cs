@@ -24,7 +24,8 @@ public abstract class ClaimStoreContractTests
         AssertSameClaim(claim, await store.FindLiveAsync(claim.BatchId, claim.PersonKey));
         AssertSameClaim(claim, Assert.Single(await store.ListByPersonAsync(claim.PersonKey)));
         var shardClaim = Assert.Single(await store.LoadShardAsync(claim.BatchId, 3));
-        Assert.Equal(new ShardClaim(claim.Code, claim.PersonKey, claim.ChannelId, claim.RequestId, claim.ExpiresAt, false), shardClaim);
+        Assert.Equal(new ShardClaim(claim.Code, claim.PersonKey, claim.ChannelId, claim.RequestId, claim.ProgramId, claim.HolderName,
+            claim.SubsidyAmount, claim.ClaimedAt, claim.ExpiresAt, false), shardClaim);
         Assert.Equal(new ClaimCounts(1, 0), await store.CountAsync(claim.BatchId));
 
         Assert.Null(await store.GetAsync(NewId("code")));

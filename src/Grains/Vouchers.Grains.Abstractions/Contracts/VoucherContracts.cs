@@ -103,6 +103,12 @@ public enum ClaimOutcome
     Busy = 10,
 }
 
+/// <summary>
+/// A claim's outcome. <see cref="Voucher"/> is set for <see cref="ClaimOutcome.Claimed"/>, <see cref="ClaimOutcome.Replayed"/>
+/// and <see cref="ClaimOutcome.AlreadyClaimed"/>: the voucher as it was issued (status claimed, no use), which the stock
+/// shard answers from memory; a replay is the first answer again. Its current state (used, expired …) is the
+/// voucher grain's, read through the wallet.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("ClaimResult")]
 public sealed record ClaimResult(
     [property: Id(0)] ClaimOutcome Outcome,

@@ -22,8 +22,21 @@ public sealed record StoredClaim(
     ImmutableArray<string> EligibleInstitutionIds,
     DateTimeOffset? ReturnedAt = null);
 
-/// <summary>The part of a claim a stock shard keeps in memory to answer repeats without a read.</summary>
-public sealed record ShardClaim(string Code, string PersonKey, string ChannelId, string RequestId, DateTimeOffset ExpiresAt, bool Returned);
+/// <summary>
+/// The part of a claim a stock shard keeps in memory to answer repeats and replays without a read: who holds which
+/// code through which request, and what the first answer showed (program, masked name, amount, dates, channel).
+/// </summary>
+public sealed record ShardClaim(
+    string Code,
+    string PersonKey,
+    string ChannelId,
+    string RequestId,
+    string ProgramId,
+    string HolderName,
+    decimal SubsidyAmount,
+    DateTimeOffset ClaimedAt,
+    DateTimeOffset ExpiresAt,
+    bool Returned);
 
 public enum AppendOutcome
 {

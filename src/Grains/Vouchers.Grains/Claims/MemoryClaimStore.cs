@@ -81,7 +81,8 @@ public sealed class MemoryClaimStore : IClaimStore
         {
             IReadOnlyList<ShardClaim> claims = [.. byCode.Values
                 .Where(c => c.BatchId == batchId && c.Shard == shard)
-                .Select(c => new ShardClaim(c.Code, c.PersonKey, c.ChannelId, c.RequestId, c.ExpiresAt, c.ReturnedAt is not null))];
+                .Select(c => new ShardClaim(c.Code, c.PersonKey, c.ChannelId, c.RequestId, c.ProgramId, c.HolderName, c.SubsidyAmount,
+                    c.ClaimedAt, c.ExpiresAt, c.ReturnedAt is not null))];
             return Task.FromResult(claims);
         }
     }

@@ -72,7 +72,8 @@ internal sealed partial class StockShardGrain(
             }
             else
             {
-                live.Add(claim.PersonKey, claim.Code, claim.ChannelId, claim.RequestId, claim.ExpiresAt);
+                live.Add(claim.PersonKey, claim.Code, claim.ChannelId, claim.RequestId,
+                    new IssueTerms(claim.ProgramId, claim.SubsidyAmount, claim.HolderName, claim.ChannelId), claim.ClaimedAt, claim.ExpiresAt);
                 CountExpiry(claim.ExpiresAt, +1);
             }
         }
@@ -96,14 +97,15 @@ internal sealed partial class StockShardGrain(
 
         if (live.TryGet(person, out var mine))
         {
+            // Answered from memory: a burst of people tapping "claim" again costs no voucher activation or read.
             if (mine.IsFrom(request.ChannelId, request.RequestId))
             {
                 // The channel's own request again: it was told this code, so its first answer stands.
-                return await RepeatAsync(mine.Code, replay: true);
+                return new(ClaimOutcome.Replayed, IssuedView(mine, request));
             }
 
             // Judged before the live claim is named, so a caller the batch refuses never learns the holder's code.
-            return await RefusalAsync(request) ?? await RepeatAsync(mine.Code, replay: false);
+            return await RefusalAsync(request) ?? new(ClaimOutcome.AlreadyClaimed, IssuedView(mine, request));
         }
 
         var settled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -222,7 +224,8 @@ internal sealed partial class StockShardGrain(
             switch (outcome)
             {
                 case AppendOutcome.Stored:
-                    live.Add(request.PersonKey, claim.Code, claim.ChannelId, claim.RequestId, claim.ExpiresAt);
+                    live.Add(request.PersonKey, claim.Code, claim.ChannelId, claim.RequestId,
+                        new IssueTerms(claim.ProgramId, claim.SubsidyAmount, claim.HolderName, claim.ChannelId), claim.ClaimedAt, claim.ExpiresAt);
                     CountExpiry(claim.ExpiresAt, +1);
                     return new(ClaimOutcome.Claimed, ViewOf(claim));
                 case AppendOutcome.PersonHasLiveClaim:
@@ -230,7 +233,8 @@ internal sealed partial class StockShardGrain(
                     available++;
                     if (await store.FindLiveAsync(batchId, request.PersonKey) is { } other)
                     {
-                        return await RepeatAsync(other.Code, other.ChannelId == request.ChannelId && other.RequestId == request.RequestId);
+                        var replay = other.ChannelId == request.ChannelId && other.RequestId == request.RequestId;
+                        return new(replay ? ClaimOutcome.Replayed : ClaimOutcome.AlreadyClaimed, ViewOf(other));
                     }
 
                     return new(ClaimOutcome.Busy); // returned meanwhile: the caller may simply retry
@@ -335,12 +339,6 @@ internal sealed partial class StockShardGrain(
         return lease;
     }
 
-    private async Task<ClaimResult> RepeatAsync(string code, bool replay)
-    {
-        var voucher = await GrainFactory.Grain<IVoucherGrain>(code).GetAsync();
-        return new(replay ? ClaimOutcome.Replayed : ClaimOutcome.AlreadyClaimed, voucher);
-    }
-
     private void CountExpiry(DateTimeOffset expiresAt, int delta)
     {
         var key = expiresAt.ToUnixTimeSeconds();
@@ -355,9 +353,18 @@ internal sealed partial class StockShardGrain(
         }
     }
 
+    /// <summary>The voucher as the claim answered it (status claimed): what a replay and a repeat are told.</summary>
     private static VoucherView ViewOf(StoredClaim c) =>
         new(c.Code, c.BatchId, c.ProgramId, VoucherStatus.Claimed, c.HolderName, c.HolderIdNumber, c.SubsidyAmount,
             c.ClaimedAt, c.ExpiresAt, c.ChannelId, null, null, null);
+
+    /// <summary>
+    /// <see cref="ViewOf"/> rebuilt from memory. The masked ID number is the request's: the same person key is the same
+    /// ID number, so it masks alike.
+    /// </summary>
+    private VoucherView IssuedView(LiveClaim c, ClaimRequest request) =>
+        new(c.Code, batchId, c.Issue.ProgramId, VoucherStatus.Claimed, c.Issue.HolderName, request.MaskedIdNumber, c.Issue.SubsidyAmount,
+            c.ClaimedAt, c.ExpiresAt, c.Issue.ChannelId, null, null, null);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Stock shard {BatchId}/{Index} holds {Leased} units on lease but {Live} live claims; it takes no new claims until it gets stock")]
     private partial void LogLeaseShort(string batchId, int index, int leased, int live);

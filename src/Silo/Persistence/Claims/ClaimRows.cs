@@ -78,8 +78,9 @@ internal static class ClaimRows
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             claims.Add(new ShardClaim(
-                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-                reader.GetFieldValue<DateTimeOffset>(4), reader.GetBoolean(5)));
+                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                reader.GetString(5), reader.GetDecimal(6), reader.GetFieldValue<DateTimeOffset>(7),
+                reader.GetFieldValue<DateTimeOffset>(8), reader.GetBoolean(9)));
         }
 
         return claims;

@@ -55,7 +55,8 @@ internal static class ClaimStatements
     public const string FindLive = $"SELECT {Columns} FROM vouchers_claims WHERE batch_id = @batch_id AND person_key = @person_key AND returned_at IS NULL";
     public const string ListByPerson = $"SELECT {Columns} FROM vouchers_claims WHERE person_key = @person_key ORDER BY claimed_at DESC, code DESC";
     public const string LoadShard = """
-        SELECT code, person_key, channel_id, request_id, expires_at, returned_at IS NOT NULL
+        SELECT code, person_key, channel_id, request_id, program_id, holder_name, subsidy_amount, claimed_at, expires_at,
+               returned_at IS NOT NULL
         FROM vouchers_claims WHERE batch_id = @batch_id AND shard = @shard ORDER BY claimed_at, code
         """;
     public const string MarkReturned = """
