@@ -73,6 +73,12 @@ Check(again!.Valid == false && again.Verdict == VerifyVerdict.Redeemed && again.
     "a redeemed code never verifies again");
 var batch = await admin.Api.V1.Admin.Batches[BatchId].GetAsync();
 Check(batch!.Counters!.Redeemed >= 1, "the batch counters count the redemption");
+await using (var csv = await school.Api.V1.Institution.VerificationRecordsCsv.GetAsync())
+{
+    var text = await new StreamReader(csv!).ReadToEndAsync();
+    Check(text.Split('\n').Length > 2 && text.Contains(voucher.Code![^4..], StringComparison.Ordinal),
+        "the verification records come as a CSV file naming the voucher");
+}
 
 try
 {

@@ -63,8 +63,12 @@ Check(!again.Valid && again.Verdict == VerifyVerdict.Redeemed && again.Voucher.S
     "a redeemed code never verifies again");
 var batch = await admin.GetBatchAsync(BatchId);
 Check(batch.Counters.Redeemed >= 1, "the batch counters count the redemption");
-var csv = await school.ExportVerificationRecordsAsync(null, null, null, null);
-Check(csv.Split('\n').Length > 1, "the verification records come as CSV text");
+using (var csv = await school.ExportVerificationRecordsAsync(null, null, null, null))
+{
+    var text = await new StreamReader(csv.Stream).ReadToEndAsync();
+    Check(text.Split('\n').Length > 2 && text.Contains(voucher.Code[^4..], StringComparison.Ordinal),
+        "the verification records come as a CSV file naming the voucher");
+}
 
 try
 {

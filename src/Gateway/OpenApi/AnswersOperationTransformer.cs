@@ -193,18 +193,17 @@ public sealed class AnswersOperationTransformer : IOpenApiOperationTransformer
         return response;
     }
 
-    /// <summary>The PNG is bytes, the CSV is text: typed so generated clients hand them over instead of dropping them.</summary>
+    /// <summary>
+    /// The PNG and the CSV are files: typed as binary so generated clients hand over the bytes (NSwag a FileResponse,
+    /// Kiota a Stream) instead of dropping them or reading them as JSON.
+    /// </summary>
     private static void TypeNonJsonContent(OpenApiResponse response)
     {
         foreach (var (contentType, media) in response.Content ?? new Dictionary<string, OpenApiMediaType>())
         {
-            if (contentType.StartsWith("image/", StringComparison.Ordinal))
+            if (contentType.StartsWith("image/", StringComparison.Ordinal) || contentType.StartsWith("text/", StringComparison.Ordinal))
             {
                 media.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" };
-            }
-            else if (contentType.StartsWith("text/", StringComparison.Ordinal))
-            {
-                media.Schema = new OpenApiSchema { Type = JsonSchemaType.String };
             }
         }
     }
