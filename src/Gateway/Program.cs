@@ -67,6 +67,9 @@ builder.Services.AddOpenApi(ApiDocument.DocumentName, o =>
 builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
 
 var app = builder.Build();
+// A secret too short to use stops the start here, naming its key, instead of failing every request that needs it.
+_ = app.Services.GetRequiredService<PersonKeys>();
+_ = app.Services.GetRequiredService<SigningKeys>();
 app.Services.GetRequiredService<ClusterSafety>().WarnAllowed(demoInCluster);
 app.UseNoStoreForApi();
 app.UseExceptionHandler();

@@ -112,6 +112,21 @@ public sealed class ClusterSafetyTests
         Assert.Empty(ClusterSafety.EnsureSafe(configuration));
     }
 
+    [Theory]
+    [InlineData("Security:PersonKeySecret")]
+    [InlineData("Security:SigningMasterSecret")]
+    public void AGatewayWithASecretTooShortRefusesToStartAndNamesTheKey(string key)
+    {
+        using var factory = new ZeroSetupFactory(key, "too-short");
+
+        var refusal = Assert.ThrowsAny<Exception>(() => factory.Services);
+
+        Assert.Contains($"{key} must be set to at least", Flatten(refusal), StringComparison.Ordinal);
+    }
+
+    private static string Flatten(Exception exception) =>
+        exception.InnerException is null ? exception.Message : exception.Message + " / " + Flatten(exception.InnerException);
+
     private static Exception Innermost(Exception exception)
     {
         while (exception.InnerException is not null && exception.Message.Contains("Cluster mode", StringComparison.Ordinal) is false)
@@ -120,6 +135,11 @@ public sealed class ClusterSafetyTests
         }
 
         return exception;
+    }
+
+    private sealed class ZeroSetupFactory(string key, string value) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder) => builder.UseSetting(key, value);
     }
 
     private sealed class RefusingFactory(Dictionary<string, string> settings) : WebApplicationFactory<Program>
