@@ -61,6 +61,17 @@ fi
 results="$root/TestResults"
 mkdir -p "$results"
 
+# Names each failed test of a trx file with the first line of its message, for the summary (CI shows its tail).
+trx_failures() {
+  local name
+  grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*' "$1" | grep -o ' testName="[^"]*"' | cut -d'"' -f2 |
+    while IFS= read -r name; do
+      printf '    failed: %s\n' "$name"
+    done
+  grep -A1 '<Message>' "$1" | grep -v -e '^--$' | sed -e 's/.*<Message>//' -e 's/&quot;/"/g' -e 's/&lt;/</g' -e 's/&gt;/>/g' |
+    grep -v '^\s*$' | head -n 6 | cut -c1-300 | sed 's/^/      /' || true
+}
+
 # Reads one attribute of the <Counters> element of a trx file (0 when absent).
 trx_counter() {
   local value
@@ -109,6 +120,11 @@ for name in "${projects[@]}"; do
   total_passed=$((total_passed + passed))
   total_failed=$((total_failed + failed))
   summary+=("$(printf '  %-28s %-16s %4s passed %4s failed %4s skipped %5ss' "$name" "$verdict" "$passed" "$failed" "$skipped" "$seconds")")
+  if [ "$failed" -ne 0 ] && [ -f "$trx" ]; then
+    while IFS= read -r line; do
+      summary+=("$line")
+    done < <(trx_failures "$trx")
+  fi
 done
 
 # End-to-end checks against a real zero-setup gateway process: the README's tour verbatim, a smoke run of every

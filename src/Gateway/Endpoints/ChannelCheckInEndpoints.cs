@@ -72,7 +72,7 @@ public static class ChannelCheckInEndpoints
         }
 
         var request = new CheckInRequest(personKey, EnrolmentRules.Find(wallet, institutionId, code),
-            channel, body.RequestId, body.Attestation!.KnownMethod!, body.Latitude!.Value, body.Longitude!.Value, body.AccuracyMeters);
+            channel, body.RequestId, body.Attestation!.KnownMethod()!, body.Latitude!.Value, body.Longitude!.Value, body.AccuracyMeters);
         var result = await grains.Grain<IClassSessionGrain>(CheckInKeys.Session(institutionId, body.SessionId!)).CheckInAsync(request);
         if (result.Outcome == CheckInOutcome.AlreadyCheckedIn && !wallet.Any(held => held.Code == result.CheckIn!.VoucherCode))
         {

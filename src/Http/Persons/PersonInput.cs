@@ -17,7 +17,7 @@ public sealed record AttestationRequest(
     /// The method as the API spells it, read regardless of case (a client generated with System.Text.Json writes an
     /// enum by its C# name, "Face"); null when it is neither.
     /// </summary>
-    public string? KnownMethod =>
+    public string? KnownMethod() =>
         string.Equals(Method, Face, StringComparison.OrdinalIgnoreCase) ? Face
         : string.Equals(Method, Password, StringComparison.OrdinalIgnoreCase) ? Password
         : null;
@@ -76,7 +76,7 @@ public sealed class PersonInput(TimeProvider time, PersonKeys keys, IOptions<Vou
             return;
         }
 
-        if (attestation.KnownMethod is null)
+        if (attestation.KnownMethod() is null)
         {
             validation.Add("attestation.method", "The method must be 'face' or 'password'.");
         }
