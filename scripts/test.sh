@@ -68,7 +68,7 @@ trx_failures() {
     while IFS= read -r name; do
       printf '    failed: %s\n' "$name"
     done
-  grep -A1 '<Message>' "$1" | grep -v -e '^--$' | sed -e 's/.*<Message>//' -e 's/&quot;/"/g' -e 's/&lt;/</g' -e 's/&gt;/>/g' |
+  awk '/<Message>/ { inside = 1 } inside { line = $0; sub(/.*<Message>/, "", line); if (sub(/<\/Message>.*/, "", line)) inside = 0; print line }' "$1" | sed -e 's/&quot;/"/g' -e 's/&lt;/</g' -e 's/&gt;/>/g' |
     grep -v '^\s*$' | head -n 6 | cut -c1-300 | sed 's/^/      /' || true
 }
 

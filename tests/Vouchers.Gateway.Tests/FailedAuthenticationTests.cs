@@ -117,6 +117,30 @@ public sealed class FailedAuthenticationTests(FailedAuthenticationGatewayFactory
     }
 
     [Fact]
+    public void RequestsRefusedOnlyBecauseTheNonceStoreRecoveredAreLoggedButNotCounted()
+    {
+        // After a crash, every request a channel signed before the nonce store came back is refused as stale and
+        // signed again: counting those would lock a busy channel's address out right after the crash.
+        var failures = gateway.Services.GetRequiredService<FailedAuthentications>();
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        context.Connection.RemoteIpAddress = IPAddress.Parse("198.51.100.77");
+        for (var i = 0; i < 10 * FailedAuthenticationGatewayFactory.MaxFailures; i++)
+        {
+            failures.Record(context, CredentialRefusal.SignatureStale(), Demo.SignNationalApp);
+        }
+
+        Assert.Null(failures.RefusedFor(context.Connection.RemoteIpAddress));
+        Assert.Contains(gateway.Logs, l => l.Contains("198.51.100.77", StringComparison.Ordinal) && l.Contains("signature-stale", StringComparison.Ordinal));
+
+        for (var i = 0; i < FailedAuthenticationGatewayFactory.MaxFailures; i++)
+        {
+            failures.Record(context, CredentialRefusal.NonceReplayed(), Demo.SignNationalApp);
+        }
+
+        Assert.NotNull(failures.RefusedFor(context.Connection.RemoteIpAddress));
+    }
+
+    [Fact]
     public async Task IPv6AddressesAreCountedPerSlash64()
     {
         for (var i = 0; i < FailedAuthenticationGatewayFactory.MaxFailures; i++)

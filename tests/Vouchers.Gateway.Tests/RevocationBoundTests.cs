@@ -38,7 +38,9 @@ public sealed class RevocationBoundTests(GatewayFactory gateway, ITestOutputHelp
         var refusedAfter = clock.Elapsed;
 
         output.WriteLine($"revoked key refused {refusedAfter.TotalMilliseconds:0} ms after the revocation ({admitted} requests let in meanwhile); bound {bound.TotalSeconds:0} s");
-        Assert.True(refusedAfter <= bound + TimeSpan.FromMilliseconds(250), $"refused after {refusedAfter}, bound {bound}");
+        // The bound is the cache's lifetime; the slack is one probe's round trip on a busy box (a gateway test class runs
+        // beside the others).
+        Assert.True(refusedAfter <= bound + TimeSpan.FromSeconds(1), $"refused after {refusedAfter}, bound {bound}");
         Assert.Equal(HttpStatusCode.Unauthorized, await scanner.ProbeAsync(institution: true));
     }
 }

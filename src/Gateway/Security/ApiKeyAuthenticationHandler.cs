@@ -72,7 +72,7 @@ public sealed class ApiKeyAuthenticationHandler(
 
     private AuthenticateResult Refuse(CredentialRefusal refusal, ReadOnlySpan<char> keyId)
     {
-        failures.Record(Context, refusal.Code, keyId);
+        failures.Record(Context, refusal, keyId);
         return AuthenticateResult.Fail(refusal);
     }
 }

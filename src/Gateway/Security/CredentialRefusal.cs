@@ -14,12 +14,13 @@ public sealed class CredentialRefusal : Exception
     public const string ApiKeyChallenge = $"ApiKey header=\"{ApiKeys.HeaderName}\"";
     public const string SignatureChallenge = $"{RequestSignature.Scheme} realm=\"vouchers\"";
 
-    private CredentialRefusal(string type, string title, string detail, bool signature)
+    private CredentialRefusal(string type, string title, string detail, bool signature, bool countsAsFailure = true)
         : base(detail)
     {
         Type = type;
         Title = title;
         Challenge = signature ? $"{SignatureChallenge}, error=\"{Code}\"" : ApiKeyChallenge;
+        CountsAsFailure = countsAsFailure;
     }
 
     /// <summary>The problem type (a <see cref="ProblemTypes"/> URN).</summary>
@@ -32,6 +33,13 @@ public sealed class CredentialRefusal : Exception
 
     /// <summary>The WWW-Authenticate value of the answer.</summary>
     public string Challenge { get; }
+
+    /// <summary>
+    /// Whether the refusal counts against the client address (<see cref="FailedAuthentications"/>). A request refused
+    /// only because the engine itself recovered from a crash was signed correctly, and its client signs it again: counting
+    /// those would lock a busy channel out right after every crash.
+    /// </summary>
+    public bool CountsAsFailure { get; }
 
     public static CredentialRefusal ApiKeyInvalid(string detail) =>
         new(ProblemTypes.ApiKeyInvalid, "The API key is not valid.", detail, signature: false);
@@ -52,7 +60,7 @@ public sealed class CredentialRefusal : Exception
     public static CredentialRefusal SignatureStale() =>
         new(ProblemTypes.SignatureStale, "The request was signed before the replay guard recovered.",
             "The nonce store of this key restarted after a failure and cannot tell whether it saw this request; sign it again (a new timestamp and nonce).",
-            signature: true);
+            signature: true, countsAsFailure: false);
 
     public static CredentialRefusal NonceReplayed() =>
         new(ProblemTypes.NonceReplayed, "The request's nonce was used already.",

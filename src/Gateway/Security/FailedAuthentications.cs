@@ -56,12 +56,22 @@ public sealed partial class FailedAuthentications(IOptions<FailedAuthenticationO
         return null;
     }
 
-    /// <summary>Logs and counts a refused credential; <paramref name="keyId"/> is the key id it named (empty when none could be read).</summary>
-    public void Record(HttpContext context, string reason, ReadOnlySpan<char> keyId)
+    /// <summary>
+    /// Logs a refused credential and counts it against the client address unless the refusal says it does not
+    /// (<see cref="CredentialRefusal.CountsAsFailure"/>); <paramref name="keyId"/> is the key id it named (empty when
+    /// none could be read).
+    /// </summary>
+    public void Record(HttpContext context, CredentialRefusal refusal, ReadOnlySpan<char> keyId)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(refusal);
         var address = context.Connection.RemoteIpAddress;
         var shownKeyId = keyId.IsEmpty ? "(none)" : Identifiers.IsValidSlug(keyId) ? keyId.ToString() : "(malformed)";
-        LogFailed(shownKeyId, address?.ToString() ?? "(unknown)", reason);
+        LogFailed(shownKeyId, address?.ToString() ?? "(unknown)", refusal.Code);
+        if (!refusal.CountsAsFailure)
+        {
+            return;
+        }
 
         var o = options.Value;
         var now = time.GetUtcNow().UtcTicks;

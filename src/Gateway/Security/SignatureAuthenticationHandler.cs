@@ -107,7 +107,7 @@ public sealed class SignatureAuthenticationHandler(
 
     private AuthenticateResult Refuse(CredentialRefusal refusal, ReadOnlySpan<char> keyId)
     {
-        failures.Record(Context, refusal.Code, keyId);
+        failures.Record(Context, refusal, keyId);
         return AuthenticateResult.Fail(refusal);
     }
 }
