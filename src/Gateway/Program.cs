@@ -91,6 +91,7 @@ app.MapAdminRegistryEndpoints();
 app.MapAdminSubsidyEndpoints();
 app.MapAdminApiKeyEndpoints();
 app.MapAdminAuditEndpoints();
+app.MapAdminStatisticsEndpoints();
 app.MapChannelEndpoints();
 app.MapInstitutionEndpoints();
 app.MapInstitutionCheckInEndpoints();

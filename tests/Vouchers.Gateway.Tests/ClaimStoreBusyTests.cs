@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Vouchers.Contracts;
 using Vouchers.Grains.Claims;
+using Vouchers.Grains.Events;
 using Vouchers.Http.Contracts;
 using Vouchers.Testing;
 using Vouchers.Testing.Gateway;
@@ -28,7 +29,7 @@ public sealed class SwitchableClaimStore : IClaimStore
     private int appends;
     private int refused;
 
-    public MemoryClaimStore Inner { get; } = new();
+    public MemoryClaimStore Inner { get; } = new(new MemoryEventStore());
 
     public AppendPolicy Policy { get; set; }
 
@@ -66,8 +67,8 @@ public sealed class SwitchableClaimStore : IClaimStore
     public Task<IReadOnlyList<ShardClaim>> LoadShardAsync(string batchId, int shard, CancellationToken cancellationToken = default) =>
         Inner.LoadShardAsync(batchId, shard, cancellationToken);
 
-    public Task<bool> MarkReturnedAsync(string code, DateTimeOffset at, CancellationToken cancellationToken = default) =>
-        Inner.MarkReturnedAsync(code, at, cancellationToken);
+    public Task<bool> MarkReturnedAsync(string code, DateTimeOffset at, string returnedBy, CancellationToken cancellationToken = default) =>
+        Inner.MarkReturnedAsync(code, at, returnedBy, cancellationToken);
 
     public Task<ClaimCounts> CountAsync(string batchId, CancellationToken cancellationToken = default) => Inner.CountAsync(batchId, cancellationToken);
 

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Vouchers.Grains.Claims;
+using Vouchers.Grains.Events;
 using Vouchers.Silo.Persistence.Claims;
+using Vouchers.Silo.Persistence.Events;
 using Vouchers.Testing;
 using Vouchers.Testing.Postgres;
 using Vouchers.Testing.Stores;
@@ -43,6 +45,8 @@ public sealed class PostgresClaimStoreTests : ClaimStoreContractTests, IAsyncLif
     }
 
     protected override Task<IClaimStore> CreateStoreAsync() => Task.FromResult<IClaimStore>(CreateStore(new ClaimStoreOptions()));
+
+    protected override IEventStore Events => new PostgresEventStore(dataSource, NullLogger<PostgresEventStore>.Instance);
 
     [Fact]
     public async Task ConcurrentAppendsShareInsertRoundTrips()

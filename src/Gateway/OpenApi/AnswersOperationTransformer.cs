@@ -208,7 +208,7 @@ public sealed class AnswersOperationTransformer : IOpenApiOperationTransformer
         }
     }
 
-    /// <summary>The query filters as the server reads them (<see cref="RecordQueryInput"/>, <see cref="AuditQueryInput"/>).</summary>
+    /// <summary>The query filters as the server reads them (<see cref="RecordQueryInput"/>, <see cref="AuditQueryInput"/>, <see cref="StatisticsQueryInput"/>).</summary>
     private static async Task TypeQueryParameterAsync(OpenApiParameter parameter, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         switch (parameter.Name)
@@ -248,6 +248,19 @@ public sealed class AnswersOperationTransformer : IOpenApiOperationTransformer
                     Enum = [.. AuditActions.All.Order(StringComparer.Ordinal).Select(a => (JsonNode)JsonValue.Create(a))],
                 };
                 parameter.Description = "Only records of this action.";
+                break;
+            case "groupBy":
+                parameter.Schema = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.String,
+                    Enum = [.. StatisticsQueryInput.Dimensions.Select(d => (JsonNode)JsonValue.Create(d))],
+                    Default = JsonValue.Create(StatisticsQueryInput.NameOf(StatisticsDimension.None)),
+                };
+                parameter.Description = "What the rows are grouped by: the claimant's province, city or county (division code), age band, gender or target group; the batch, program, funding source, claim channel or institution; the China day, or the hour or minute (batch filters only).";
+                break;
+            case "region":
+                parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^([0-9]{2}){1,3}$" };
+                parameter.Description = "Only claimants whose 6-digit division code starts with this (province 2, city 4, county 6 digits).";
                 break;
             default:
                 break;

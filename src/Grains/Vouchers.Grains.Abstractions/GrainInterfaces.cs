@@ -66,8 +66,11 @@ public interface IStockShardGrain : IGrainWithStringKey
 {
     [Alias("Claim")] Task<ClaimResult> ClaimAsync(ClaimRequest request);
 
-    /// <summary>The holder returned the unused voucher: its claim is marked returned and its unit goes back to stock.</summary>
-    [Alias("Return")] Task<bool> ReturnAsync(string personKey, string code, DateTimeOffset at);
+    /// <summary>
+    /// The holder returned the unused voucher through channel <paramref name="returnedBy"/>: its claim is marked
+    /// returned (with its event) and its unit goes back to stock.
+    /// </summary>
+    [Alias("ReturnBy")] Task<bool> ReturnAsync(string personKey, string code, DateTimeOffset at, string returnedBy);
 
     /// <summary>The batch changed its definition or status.</summary>
     [Alias("Refresh")] Task RefreshAsync(StockTerms terms);

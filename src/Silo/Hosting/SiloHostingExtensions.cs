@@ -4,19 +4,20 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
 using Vouchers.Grains.Audit;
+using Vouchers.Events;
 using Vouchers.Grains.Claims;
+using Vouchers.Grains.Events;
 using Vouchers.Grains.Records;
 using Vouchers.Grains.Storage;
 using Vouchers.Silo.Persistence;
 using Vouchers.Silo.Persistence.Claims;
+using Vouchers.Silo.Persistence.Events;
 
 namespace Vouchers.Silo.Hosting;
 
 /// <summary>The silo configuration shared by the cluster silo and the gateway's co-hosted zero-setup silo.</summary>
 public static class SiloHostingExtensions
 {
-    public const string StreamProvider = "events";
-
     /// <summary>True when a PostgreSQL connection string is configured (cluster mode).</summary>
     public static bool IsClusterMode(this IConfiguration configuration) =>
         !string.IsNullOrWhiteSpace(configuration.GetConnectionString(VoucherClusterOptions.ConnectionStringName));
@@ -34,6 +35,7 @@ public static class SiloHostingExtensions
         silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = options.ResponseTimeout);
         silo.Services.Configure<StockOptions>(configuration.GetSection(StockOptions.Section));
         silo.Services.Configure<RecordOptions>(configuration.GetSection(RecordOptions.Section));
+        silo.Services.Configure<EventOptions>(configuration.GetSection(EventOptions.Section));
         silo.Services.TryAddSingleton<VerificationRecordWriter>();
 
         var connectionString = configuration.GetConnectionString(VoucherClusterOptions.ConnectionStringName);
@@ -43,6 +45,8 @@ public static class SiloHostingExtensions
                 .AddMemoryGrainStorage(StorageNames.Vouchers, o => o.GrainStorageSerializer = serializer)
                 .AddMemoryGrainStorage("PubSubStore", o => o.GrainStorageSerializer = serializer)
                 .UseInMemoryReminderService();
+            silo.Services.TryAddSingleton<MemoryEventStore>();
+            silo.Services.TryAddSingleton<IEventStore>(sp => sp.GetRequiredService<MemoryEventStore>());
             silo.Services.TryAddSingleton<IClaimStore, MemoryClaimStore>();
             silo.Services.TryAddSingleton<IVerificationRecordStore>(sp =>
                 new MemoryVerificationRecordStore(sp.GetRequiredService<IOptions<RecordOptions>>().Value.MemoryCapPerInstitution));
@@ -92,12 +96,18 @@ public static class SiloHostingExtensions
                 sp.GetRequiredService<ILogger<PostgresClaimStore>>()));
             // Records share the claim store's small pool: a record group is one INSERT, a page one indexed query.
             silo.Services.TryAddSingleton<IVerificationRecordStore>(sp => new PostgresVerificationRecordStore(sp.GetRequiredService<NpgsqlDataSource>()));
+            // So does the outbox: a grain's events are one INSERT, and the pump's read one indexed query.
+            silo.Services.TryAddSingleton<IEventStore>(sp => new PostgresEventStore(
+                sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<ILogger<PostgresEventStore>>()));
             // So does the audit trail: a record is one INSERT, and admin changes are rare.
             silo.Services.TryAddSingleton<IAuditStore>(sp => new PostgresAuditStore(sp.GetRequiredService<NpgsqlDataSource>()));
         }
 
         silo.AddIncomingGrainCallFilter<StorageFaultFilter>();
-        silo.AddMemoryStreams(StreamProvider);
+        // Events travel from the outbox to their consumers on in-memory streams; the outbox, the pump's position and the
+        // consumers' written positions make the delivery at least once (docs/ARCHITECTURE.md, "Events").
+        silo.AddMemoryStreams(EventStreams.Provider);
+        silo.Services.AddHostedService<EventPumpService>();
         return silo;
     }
 }

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
+using Vouchers.Events;
 using Vouchers.Grains.Claims;
+using Vouchers.Grains.Events;
 using Vouchers.Grains.Records;
 using Vouchers.Grains.Storage;
 
@@ -22,12 +24,17 @@ public sealed class ClusterFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(initialSilosCount: 2);
         builder.Options.ConfigureFileLogging = false;
         var time = Time;
-        var claims = Claims;
+        var events = Events;
+        var claims = Claims = new MemoryClaimStore(events);
         var records = Records;
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddMemoryGrainStorage(StorageNames.Vouchers, o => o.GrainStorageSerializer = new JsonGrainStorageSerializer());
+            silo.AddMemoryGrainStorage("PubSubStore", o => o.GrainStorageSerializer = new JsonGrainStorageSerializer());
+            silo.AddMemoryStreams(EventStreams.Provider);
             silo.Services.AddSingleton<TimeProvider>(time);
+            silo.Services.AddSingleton<IEventStore>(events); // one outbox, as one database in production
+            silo.Services.AddHostedService<EventPumpService>();
             silo.Services.AddSingleton<IClaimStore>(claims); // both silos share one store, as they share one database in production
             silo.Services.AddSingleton<IVerificationRecordStore>(records);
             silo.Services.AddSingleton<VerificationRecordWriter>();
@@ -41,8 +48,11 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public InProcessTestCluster Cluster { get; }
 
+    /// <summary>The event outbox both silos write to and the pump reads.</summary>
+    public MemoryEventStore Events { get; } = new();
+
     /// <summary>The claim store both silos write to.</summary>
-    public MemoryClaimStore Claims { get; } = new();
+    public MemoryClaimStore Claims { get; }
 
     /// <summary>The verification records both silos write to.</summary>
     public MemoryVerificationRecordStore Records { get; } = new();

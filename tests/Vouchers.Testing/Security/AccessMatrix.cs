@@ -56,6 +56,10 @@ public static class AccessMatrix
         new("GET", $"{Admin}/audit", Owner.Admin, Ok, Ok, (w, _) => Request($"{Admin}/audit", null, w.BatchId)),
         new("GET", $"{Admin}/audit.csv", Owner.Admin, Ok, Ok, (w, _) => Request($"{Admin}/audit.csv", null, w.BatchId)),
 
+        // Statistics: region-scoped, another region's batches are not counted nor named.
+        new("GET", $"{Admin}/statistics", Owner.Admin, Ok, Ok, (w, _) => Request($"{Admin}/statistics?groupBy=batch", null, w.BatchId)),
+        new("GET", $"{Admin}/statistics.csv", Owner.Admin, Ok, Ok, (w, _) => Request($"{Admin}/statistics.csv?groupBy=batch", null, w.BatchId)),
+
         // Subsidies.
         new("GET", $"{Admin}/batches/{{id}}/subsidy-applications", Owner.Admin, Ok, NotFound,
             (w, _) => Request($"{Admin}/batches/{w.BatchId}/subsidy-applications", null, w.ApplicationId)),

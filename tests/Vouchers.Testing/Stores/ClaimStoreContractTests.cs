@@ -1,4 +1,7 @@
+using Vouchers.Contracts;
+using Vouchers.Domain;
 using Vouchers.Grains.Claims;
+using Vouchers.Grains.Events;
 
 namespace Vouchers.Testing.Stores;
 
@@ -11,6 +14,52 @@ public abstract class ClaimStoreContractTests
     private static readonly DateTimeOffset Start = new(2030, 9, 1, 8, 0, 0, TimeSpan.FromHours(8));
 
     protected abstract Task<IClaimStore> CreateStoreAsync();
+
+    /// <summary>The outbox the stores of <see cref="CreateStoreAsync"/> write their claims' events to.</summary>
+    protected abstract IEventStore Events { get; }
+
+    [Fact]
+    public async Task AClaimAndItsReturnAreStoredWithTheirEventsAndARefusedAppendOrReturnWritesNone()
+    {
+        var store = await CreateStoreAsync();
+        var profile = new ClaimantProfile("440305", 36, Gender.Female, "unemployed");
+        var claim = NewClaim(NewId("batch"), NewId("person")) with { Profile = profile };
+        var refused = NewClaim(claim.BatchId, claim.PersonKey, claimedAt: Start.AddMinutes(1));
+        var returnedAt = Start.AddHours(2);
+
+        Assert.Equal(AppendOutcome.Stored, await store.AppendAsync(claim));
+        Assert.Equal(AppendOutcome.PersonHasLiveClaim, await store.AppendAsync(refused));
+        Assert.True(await store.MarkReturnedAsync(claim.Code, returnedAt, "channel-2"));
+        Assert.False(await store.MarkReturnedAsync(claim.Code, returnedAt.AddMinutes(1), "channel-3"));
+        Assert.False(await store.MarkReturnedAsync(refused.Code, returnedAt, "channel-2"));
+
+        var events = (await Events.ReadAsync(EventCursor.Start, 1_000_000)).Where(e => e.Event.BatchId == claim.BatchId).ToList();
+        Assert.Equal(2, events.Count);
+        Assert.True(events[0].Position < events[1].Position);
+        Assert.Equal(new VoucherEvent($"claimed/{claim.Code}", EventKind.Claimed, claim.ClaimedAt, claim.BatchId, ActorKind.Channel, claim.ChannelId,
+            claim.Code, claim.PersonKey, profile, claim.ChannelId, Amount: claim.SubsidyAmount), events[0].Event);
+        Assert.Equal(new VoucherEvent($"returned/{claim.Code}", EventKind.Returned, returnedAt, claim.BatchId, ActorKind.Channel, "channel-2",
+            claim.Code, claim.PersonKey, profile, claim.ChannelId, Amount: claim.SubsidyAmount), events[1].Event);
+    }
+
+    [Fact]
+    public async Task EventsAppendedTwiceAreStoredOnceAndReadInOrderAfterACursor()
+    {
+        var batchId = NewId("batch");
+        var at = Start.AddDays(1);
+        VoucherEvent Event(int n) => new($"test/{batchId}/{n}", EventKind.Used, at.AddSeconds(n), batchId, ActorKind.Institution, "inst-1",
+            InstitutionId: "inst-1", Mode: UseMode.Online, ApplicationId: n % 2 == 0 ? null : "app-1");
+        var facts = new VoucherEvent($"test/{batchId}/facts", EventKind.BatchDefined, at, batchId, ActorKind.Admin, "admin-1",
+            Batch: new BatchFacts("电工 \"初级\"", "program-1", "4403", "就业补助资金", 1000, 800.5m, BatchStatus.Draft));
+
+        await Events.AppendAsync([facts, Event(1), Event(2)]);
+        await Events.AppendAsync([Event(2), Event(3), facts]);
+
+        var all = (await Events.ReadAsync(EventCursor.Start, 1_000_000)).Where(e => e.Event.BatchId == batchId).ToList();
+        Assert.Equal([facts, Event(1), Event(2), Event(3)], all.Select(e => e.Event));
+        var after = await Events.ReadAsync(all[1].Position, 2);
+        Assert.Equal([Event(2), Event(3)], after.Select(e => e.Event).Where(e => e.BatchId == batchId));
+    }
 
     [Fact]
     public async Task AppendedClaimIsFoundByCodePersonAndShardAndCounted()
@@ -78,9 +127,9 @@ public abstract class ClaimStoreContractTests
         var third = NewClaim(first.BatchId, first.PersonKey, shard: 1, claimedAt: Start.AddHours(4));
 
         Assert.Equal(AppendOutcome.Stored, await store.AppendAsync(first));
-        Assert.True(await store.MarkReturnedAsync(first.Code, returnedAt));
-        Assert.False(await store.MarkReturnedAsync(first.Code, returnedAt.AddMinutes(1)));
-        Assert.False(await store.MarkReturnedAsync(NewId("code"), returnedAt));
+        Assert.True(await store.MarkReturnedAsync(first.Code, returnedAt, "channel-1"));
+        Assert.False(await store.MarkReturnedAsync(first.Code, returnedAt.AddMinutes(1), "channel-1"));
+        Assert.False(await store.MarkReturnedAsync(NewId("code"), returnedAt, "channel-1"));
         Assert.Null(await store.FindLiveAsync(first.BatchId, first.PersonKey));
 
         Assert.Equal(AppendOutcome.Stored, await store.AppendAsync(again));
@@ -166,7 +215,7 @@ public abstract class ClaimStoreContractTests
         Assert.Null(await store.GetAsync(refused.Code));
 
         var holder = claims.Zip(outcomes).First(c => c.Second == AppendOutcome.Stored).First;
-        Assert.True(await store.MarkReturnedAsync(holder.Code, Start.AddHours(1)));
+        Assert.True(await store.MarkReturnedAsync(holder.Code, Start.AddHours(1), "channel-1"));
         Assert.Equal(AppendOutcome.Stored, await store.AppendAsync(refused));
         Assert.Equal(AppendOutcome.NoStock, await store.AppendAsync(NewClaim(batchId, NewId("person"))));
         Assert.Equal(new ClaimCounts(Quantity + 1, 1), await store.CountAsync(batchId));
@@ -183,7 +232,7 @@ public abstract class ClaimStoreContractTests
             Assert.Equal(AppendOutcome.Stored, await store.AppendAsync(claim)); // not registered yet: not guarded
         }
 
-        Assert.True(await store.MarkReturnedAsync(claims[0].Code, Start.AddHours(1)));
+        Assert.True(await store.MarkReturnedAsync(claims[0].Code, Start.AddHours(1), "channel-1"));
 
         Assert.False(await store.SetQuantityAsync(batchId, 3)); // four are live
         Assert.True(await store.SetQuantityAsync(batchId, 5));
@@ -213,7 +262,8 @@ public abstract class ClaimStoreContractTests
             SubsidyAmount: 9_999_999_999.99m,
             ClaimedAt: new DateTimeOffset(2030, 9, 1, 23, 59, 59, TimeSpan.FromHours(8)).AddTicks(1_234_560),
             ExpiresAt: new DateTimeOffset(2031, 12, 31, 23, 59, 59, TimeSpan.Zero).AddTicks(9_999_990),
-            EligibleInstitutionIds: ["inst-1", "inst,2", "in \"st\" {3}", "NULL", "", "机构-4"]);
+            EligibleInstitutionIds: ["inst-1", "inst,2", "in \"st\" {3}", "NULL", "", "机构-4"],
+            Profile: new ClaimantProfile("659001", 59, Gender.Male, "migrant-worker"));
         var minimal = new StoredClaim(
             NewId("code"), batchId, 0, NewId("person"), "c", "r", "p", "n", "i", 0.01m,
             new DateTimeOffset(1999, 12, 31, 16, 0, 0, TimeSpan.FromHours(-5)).AddTicks(10),
@@ -223,7 +273,7 @@ public abstract class ClaimStoreContractTests
 
         Assert.Equal(AppendOutcome.Stored, await store.AppendAsync(full));
         Assert.Equal(AppendOutcome.Stored, await store.AppendAsync(minimal));
-        Assert.True(await store.MarkReturnedAsync(minimal.Code, returnedAt));
+        Assert.True(await store.MarkReturnedAsync(minimal.Code, returnedAt, "channel-1"));
 
         AssertSameClaim(full, await store.GetAsync(full.Code));
         AssertSameClaim(full, await store.FindLiveAsync(batchId, full.PersonKey));
@@ -258,6 +308,7 @@ public abstract class ClaimStoreContractTests
         Assert.Equal(expected.ProgramId, actual.ProgramId);
         Assert.Equal(expected.HolderName, actual.HolderName);
         Assert.Equal(expected.HolderIdNumber, actual.HolderIdNumber);
+        Assert.Equal(expected.Profile, actual.Profile);
         Assert.Equal(expected.SubsidyAmount, actual.SubsidyAmount);
         Assert.Equal(expected.ClaimedAt, actual.ClaimedAt);
         Assert.Equal(expected.ExpiresAt, actual.ExpiresAt);

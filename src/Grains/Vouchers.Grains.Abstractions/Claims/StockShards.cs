@@ -1,4 +1,5 @@
 using Vouchers.Contracts;
+using Vouchers.Domain;
 
 namespace Vouchers.Claims;
 
@@ -18,17 +19,8 @@ public static class StockShards
         return (key[..at], int.Parse(key.AsSpan(at + 1), System.Globalization.CultureInfo.InvariantCulture));
     }
 
-    /// <summary>FNV-1a over the key's characters: the same in every process (unlike string.GetHashCode).</summary>
-    public static int IndexOf(string personKey, int shards)
-    {
-        var hash = 2166136261u;
-        foreach (var c in personKey)
-        {
-            hash = (hash ^ c) * 16777619u;
-        }
-
-        return (int)(hash % (uint)shards);
-    }
+    /// <summary>The shard of <paramref name="personKey"/> among <paramref name="shards"/>, the same in every process.</summary>
+    public static int IndexOf(string personKey, int shards) => Fnv1a.Bucket(personKey, shards);
 
     /// <summary>The stock shard that owns <paramref name="personKey"/>'s slot of a batch cut into <paramref name="shards"/>.</summary>
     public static IStockShardGrain ShardFor(this IGrainFactory grains, string batchId, string personKey, int shards) =>

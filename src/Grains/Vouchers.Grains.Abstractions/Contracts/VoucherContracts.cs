@@ -115,7 +115,10 @@ public sealed record ClaimResult(
     [property: Id(1)] VoucherView? Voucher = null,
     [property: Id(2)] string? Detail = null);
 
-/// <summary>Everything a voucher is issued with (from its stored claim); <see cref="Shard"/> is the stock shard it was claimed through.</summary>
+/// <summary>
+/// Everything a voucher is issued with (from its stored claim); <see cref="Shard"/> is the stock shard it was claimed
+/// through, <see cref="Profile"/> what statistics count its holder under (null for claims stored before profiles were).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("VoucherIssue")]
 public sealed record VoucherIssue(
     [property: Id(0)] string BatchId,
@@ -128,7 +131,8 @@ public sealed record VoucherIssue(
     [property: Id(7)] DateTimeOffset ExpiresAt,
     [property: Id(8)] string ChannelId,
     [property: Id(9)] ImmutableArray<string> EligibleInstitutionIds,
-    [property: Id(10)] int Shard = 0);
+    [property: Id(10)] int Shard = 0,
+    [property: Id(11)] ClaimantProfile? Profile = null);
 
 /// <summary>Why a code does not verify as valid.</summary>
 [GenerateSerializer, Alias("VerifyVerdict")]

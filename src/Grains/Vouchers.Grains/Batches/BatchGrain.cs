@@ -4,6 +4,7 @@ using Vouchers.Claims;
 using Vouchers.Contracts;
 using Vouchers.Domain;
 using Vouchers.Grains.Claims;
+using Vouchers.Grains.Events;
 using Vouchers.Grains.Storage;
 
 namespace Vouchers.Grains.Batches;
@@ -18,6 +19,7 @@ namespace Vouchers.Grains.Batches;
 internal sealed partial class BatchGrain(
     [PersistentState("batch", StorageNames.Vouchers)] IPersistentState<BatchState> state,
     IClaimStore claims,
+    IEventStore events,
     TimeProvider time,
     IOptions<StockOptions> options,
     ILogger<BatchGrain> logger) : Grain, IBatchGrain
@@ -33,6 +35,8 @@ internal sealed partial class BatchGrain(
         {
             await claims.SetQuantityAsync(Id, d.Quantity, cancellationToken);
         }
+
+        await events.FlushAsync(state.State.Outbox);
     }
 
     public async Task<BatchCommandResult> CreateAsync(BatchDefinition definition)
@@ -53,7 +57,7 @@ internal sealed partial class BatchGrain(
         state.State.CreatedAt = now;
         state.State.StockShards = Math.Max(1, options.Value.ShardsPerBatch);
         await claims.SetQuantityAsync(Id, definition.Quantity);
-        await SaveAsync(publishSummary: true);
+        await SaveAsync(EventKind.BatchDefined);
         LogCreated(Id, definition.RegionCode, definition.Quantity);
         return await DoneAsync();
     }
@@ -103,7 +107,7 @@ internal sealed partial class BatchGrain(
 
         var previous = Definition.Quantity;
         state.State.Definition = definition;
-        await SaveWithQuantityAsync(previous, definition.Quantity);
+        await SaveWithQuantityAsync(previous, definition.Quantity, EventKind.BatchChanged);
         return await DoneAsync();
     }
 
@@ -144,7 +148,7 @@ internal sealed partial class BatchGrain(
 
         var previous = Definition.Quantity;
         state.State.Definition = Definition with { Quantity = (int)total };
-        await SaveWithQuantityAsync(previous, (int)total);
+        await SaveWithQuantityAsync(previous, (int)total, EventKind.QuantityChanged);
         return await DoneAsync();
     }
 
@@ -263,7 +267,12 @@ internal sealed partial class BatchGrain(
 
         var previous = state.State.Status;
         state.State.Status = target;
-        await SaveAsync(publishSummary: true);
+        await SaveAsync(target switch
+        {
+            BatchStatus.Active => EventKind.BatchActivated,
+            BatchStatus.Paused => EventKind.BatchPaused,
+            _ => EventKind.BatchClosed,
+        });
         LogStatusChanged(Id, previous, target);
         return await DoneAsync();
     }
@@ -272,14 +281,14 @@ internal sealed partial class BatchGrain(
     /// Saves a definition whose quantity may have changed, and tells the claim store's stock guard in the order that
     /// keeps the guard never stricter than the batch if either write fails: a raise first, a cut last.
     /// </summary>
-    private async Task SaveWithQuantityAsync(int previous, int quantity)
+    private async Task SaveWithQuantityAsync(int previous, int quantity, EventKind change)
     {
         if (quantity > previous)
         {
             await claims.SetQuantityAsync(Id, quantity);
         }
 
-        await SaveAsync(publishSummary: true);
+        await SaveAsync(change);
         if (quantity < previous && !await claims.SetQuantityAsync(Id, quantity))
         {
             // The batch checked its leases first; only claims it does not know of could be in the way.
@@ -287,11 +296,22 @@ internal sealed partial class BatchGrain(
         }
     }
 
-    private async Task SaveAsync(bool publishSummary = false)
+    /// <summary>
+    /// Writes the state. A <paramref name="change"/> of the definition or the status is written with its event, which
+    /// reaches the event store, the catalog and the shards before the change is answered; leases and counters are not.
+    /// </summary>
+    private async Task SaveAsync(EventKind? change = null)
     {
-        state.State.UpdatedAt = time.GetUtcNow();
+        var now = state.State.UpdatedAt = time.GetUtcNow();
+        if (change is { } kind && Definition is { } changed)
+        {
+            state.State.Outbox.Add(new VoucherEvent($"batch/{Id}/{Guid.NewGuid():N}", kind, now, Id, ActorKind.Admin, "",
+                Batch: BatchFacts.Of(changed, state.State.Status)));
+        }
+
         await state.WriteStateAsync();
-        if (publishSummary && Definition is { } d)
+        await events.FlushAsync(state.State.Outbox);
+        if (change is not null && Definition is { } d)
         {
             // Only definition and status changes reach the catalog and the shards; claims never touch them.
             var summary = new BatchSummary(Id, d.Title, d.ProgramId, d.RegionCode, state.State.Status, d.ClaimOpensAt, d.ClaimClosesAt, d.EnabledChannelIds);

@@ -40,4 +40,7 @@ public sealed class BatchState
     /// answered. A shard that ever leased keeps its entry, so counters know which shards to ask.
     /// </summary>
     [Id(11)] public Dictionary<int, int> Leased { get; set; } = [];
+
+    /// <summary>Events of the last definition or status change not yet known to be in the event store (<see cref="Events.EventOutbox"/>).</summary>
+    [Id(13)] public List<VoucherEvent> Outbox { get; set; } = [];
 }

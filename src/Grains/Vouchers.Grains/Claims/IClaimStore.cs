@@ -1,10 +1,13 @@
 using System.Collections.Immutable;
+using Vouchers.Contracts;
 
 namespace Vouchers.Grains.Claims;
 
 /// <summary>
 /// One row of the claims table: everything a voucher needs to come into existence, written once when the claim
-/// is acknowledged. The stored row is the proof of the claim; the voucher grain loads it lazily.
+/// is acknowledged. The stored row is the proof of the claim; the voucher grain loads it lazily. Its
+/// <see cref="Profile"/> is what statistics count the holder under (null for claims stored before profiles were).
+/// The store writes the claim's <see cref="EventKind.Claimed"/> event with it (<see cref="ClaimEvents"/>).
 /// </summary>
 public sealed record StoredClaim(
     string Code,
@@ -20,7 +23,8 @@ public sealed record StoredClaim(
     DateTimeOffset ClaimedAt,
     DateTimeOffset ExpiresAt,
     ImmutableArray<string> EligibleInstitutionIds,
-    DateTimeOffset? ReturnedAt = null);
+    DateTimeOffset? ReturnedAt = null,
+    ClaimantProfile? Profile = null);
 
 /// <summary>
 /// The part of a claim a stock shard keeps in memory to answer repeats and replays without a read: who holds which
@@ -92,8 +96,11 @@ public interface IClaimStore
     /// <summary>Every claim (returned ones included) taken through one stock shard of a batch.</summary>
     Task<IReadOnlyList<ShardClaim>> LoadShardAsync(string batchId, int shard, CancellationToken cancellationToken = default);
 
-    /// <summary>Marks the claim returned at <paramref name="at"/>; false if there is no such unreturned claim.</summary>
-    Task<bool> MarkReturnedAsync(string code, DateTimeOffset at, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Marks the claim returned at <paramref name="at"/> by channel <paramref name="returnedBy"/>, with its
+    /// <see cref="EventKind.Returned"/> event; false, and nothing written, if there is no such unreturned claim.
+    /// </summary>
+    Task<bool> MarkReturnedAsync(string code, DateTimeOffset at, string returnedBy, CancellationToken cancellationToken = default);
 
     Task<ClaimCounts> CountAsync(string batchId, CancellationToken cancellationToken = default);
 

@@ -1,10 +1,13 @@
+using Vouchers.Grains.Events;
+
 namespace Vouchers.Grains.Claims;
 
 /// <summary>
 /// The zero-setup claim store: the same rules as the PostgreSQL one (a unique code, one live claim per person
-/// per batch), kept in memory under one lock. Nothing survives the process, like the rest of zero-setup mode.
+/// per batch), kept in memory under one lock, and the claim's and the return's events appended to the in-memory
+/// outbox under that lock. Nothing survives the process, like the rest of zero-setup mode.
 /// </summary>
-public sealed class MemoryClaimStore : IClaimStore
+public sealed class MemoryClaimStore(MemoryEventStore events) : IClaimStore
 {
     private readonly Lock gate = new();
     private readonly Dictionary<string, StoredClaim> byCode = new(StringComparer.Ordinal);
@@ -44,6 +47,7 @@ public sealed class MemoryClaimStore : IClaimStore
             }
 
             codes.Add(claim.Code);
+            events.Append(ClaimEvents.Claimed(claim));
             return Task.FromResult(AppendOutcome.Stored);
         }
     }
@@ -87,7 +91,7 @@ public sealed class MemoryClaimStore : IClaimStore
         }
     }
 
-    public Task<bool> MarkReturnedAsync(string code, DateTimeOffset at, CancellationToken cancellationToken = default)
+    public Task<bool> MarkReturnedAsync(string code, DateTimeOffset at, string returnedBy, CancellationToken cancellationToken = default)
     {
         lock (gate)
         {
@@ -97,6 +101,7 @@ public sealed class MemoryClaimStore : IClaimStore
             }
 
             byCode[code] = claim with { ReturnedAt = at };
+            events.Append(ClaimEvents.Returned(claim, at, returnedBy));
             liveByPerson.Remove((claim.BatchId, claim.PersonKey));
             if (stock.TryGetValue(claim.BatchId, out var batch))
             {

@@ -121,9 +121,9 @@ internal sealed partial class StockShardGrain(
         }
     }
 
-    public async Task<bool> ReturnAsync(string personKey, string code, DateTimeOffset at)
+    public async Task<bool> ReturnAsync(string personKey, string code, DateTimeOffset at, string returnedBy)
     {
-        if (!await store.MarkReturnedAsync(code, at))
+        if (!await store.MarkReturnedAsync(code, at, returnedBy))
         {
             return false;
         }
@@ -204,10 +204,12 @@ internal sealed partial class StockShardGrain(
     {
         var d = terms!.Definition;
         var now = time.GetUtcNow();
+        var profile = ClaimantProfile.Of(request, d.Eligibility, ChinaTime.DayOf(now));
         for (var attempt = 0; attempt < MaxCodeAttempts; attempt++)
         {
             var claim = new StoredClaim(VoucherCode.New(), batchId, index, request.PersonKey, request.ChannelId, request.RequestId,
-                d.ProgramId, request.MaskedName, request.MaskedIdNumber, d.SubsidyAmount, now, d.ExpiryFor(now), d.EligibleInstitutionIds);
+                d.ProgramId, request.MaskedName, request.MaskedIdNumber, d.SubsidyAmount, now, d.ExpiryFor(now), d.EligibleInstitutionIds,
+                Profile: profile);
             AppendOutcome outcome;
             try
             {

@@ -1,18 +1,24 @@
 using System.Collections.Immutable;
 using Vouchers.Contracts;
+using Vouchers.Grains.Events;
 using Vouchers.Grains.Storage;
 
 namespace Vouchers.Grains.Subsidies;
 
 /// <summary>
 /// An institution's subsidy application. Submission binds each listed voucher to the application
-/// (the voucher grain refuses a second application); disbursement redeems the approved ones.
+/// (the voucher grain refuses a second application); disbursement redeems the approved ones. An approval and a
+/// disbursement are written with their events (<see cref="EventOutbox"/>); the vouchers write their own (applied,
+/// rejected, redeemed).
 /// </summary>
 internal sealed class SubsidyApplicationGrain(
     [PersistentState("application", StorageNames.Vouchers)] IPersistentState<SubsidyApplicationState> state,
+    IEventStore events,
     TimeProvider time) : Grain, ISubsidyApplicationGrain
 {
     private string Id => this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => events.FlushAsync(state.State.Outbox);
 
     public async Task<SubsidyCommandResult> SubmitAsync(string institutionId, string batchId, string regionCode, ImmutableArray<string> codes)
     {
@@ -87,6 +93,7 @@ internal sealed class SubsidyApplicationGrain(
             if (decision.Approve)
             {
                 lines[index] = line with { Status = SubsidyLineStatus.Approved, Reason = decision.Reason };
+                state.State.Outbox.Add(EventOf(EventKind.SubsidyApproved, $"subsidy-approved/{line.Code}/{Id}", line.Amount) with { Code = line.Code });
             }
             else
             {
@@ -96,6 +103,7 @@ internal sealed class SubsidyApplicationGrain(
         }
 
         await state.WriteStateAsync();
+        await events.FlushAsync(state.State.Outbox);
         return new(SubsidyCommandStatus.Done, View());
     }
 
@@ -131,9 +139,16 @@ internal sealed class SubsidyApplicationGrain(
 
         state.State.Status = SubsidyApplicationStatus.Disbursed;
         state.State.DisbursedAt = time.GetUtcNow();
+        state.State.Outbox.Add(EventOf(EventKind.SubsidyDisbursed, $"subsidy-disbursed/{Id}",
+            lines.Where(l => l.Status == SubsidyLineStatus.Redeemed).Sum(l => l.Amount)));
         await state.WriteStateAsync();
+        await events.FlushAsync(state.State.Outbox);
         return new(SubsidyCommandStatus.Done, View());
     }
+
+    private VoucherEvent EventOf(EventKind kind, string id, decimal amount) =>
+        new(id, kind, time.GetUtcNow(), state.State.BatchId, ActorKind.Admin, "", InstitutionId: state.State.InstitutionId,
+            Amount: amount, ApplicationId: Id);
 
     private SubsidyApplicationView View() =>
         new(Id, state.State.InstitutionId!, state.State.BatchId, state.State.RegionCode, state.State.Status,

@@ -19,4 +19,7 @@ public sealed class SubsidyApplicationState
     [Id(5)] public DateTimeOffset SubmittedAt { get; set; }
 
     [Id(6)] public DateTimeOffset? DisbursedAt { get; set; }
+
+    /// <summary>Events of the last review or disbursement not yet known to be in the event store (<see cref="Events.EventOutbox"/>).</summary>
+    [Id(7)] public List<VoucherEvent> Outbox { get; set; } = [];
 }

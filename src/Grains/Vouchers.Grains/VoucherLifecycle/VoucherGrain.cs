@@ -3,6 +3,7 @@ using Vouchers.Claims;
 using Vouchers.Contracts;
 using Vouchers.Domain;
 using Vouchers.Grains.Claims;
+using Vouchers.Grains.Events;
 using Vouchers.Grains.Records;
 using Vouchers.Grains.Storage;
 
@@ -12,11 +13,14 @@ namespace Vouchers.Grains.VoucherLifecycle;
 /// A voucher comes into existence with its stored claim, not with a grain write: on activation the grain loads the
 /// claim from the claim store. Its own state is written from the first use onwards; a return is recorded on the
 /// claim itself (which also frees the person to claim the batch again). Every use is put in the institution's
-/// verification records; a successful one before it is answered.
+/// verification records; a successful one before it is answered. Each change's event is written with the state and
+/// reaches the event store before the change is answered (<see cref="EventOutbox"/>); the claim store writes the
+/// claim's and the return's.
 /// </summary>
 internal sealed partial class VoucherGrain(
     [PersistentState("voucher", StorageNames.Vouchers)] IPersistentState<VoucherState> state,
     IClaimStore claims,
+    IEventStore events,
     VerificationRecordWriter records,
     TimeProvider time,
     ILogger<VoucherGrain> logger) : Grain, IVoucherGrain
@@ -28,10 +32,12 @@ internal sealed partial class VoucherGrain(
         if (state.State.Issue is null && await claims.GetAsync(Code, cancellationToken) is { } claim)
         {
             state.State.Issue = new VoucherIssue(claim.BatchId, claim.ProgramId, claim.PersonKey, claim.HolderName, claim.HolderIdNumber,
-                claim.SubsidyAmount, claim.ClaimedAt, claim.ExpiresAt, claim.ChannelId, claim.EligibleInstitutionIds, claim.Shard);
+                claim.SubsidyAmount, claim.ClaimedAt, claim.ExpiresAt, claim.ChannelId, claim.EligibleInstitutionIds, claim.Shard, claim.Profile);
             state.State.Status = claim.ReturnedAt is null ? VoucherStatus.Claimed : VoucherStatus.Returned;
             state.State.ClosedAt = claim.ReturnedAt;
         }
+
+        await events.FlushAsync(state.State.Outbox);
     }
 
     public Task<VoucherView?> GetAsync() => Task.FromResult(state.State.Issue is null ? null : View());
@@ -73,7 +79,10 @@ internal sealed partial class VoucherGrain(
         state.State.UseMode = use.Mode;
         state.State.CourseId = use.CourseId;
         state.State.ClassId = use.ClassId;
+        var (actor, actorId) = use.Holder is { } online ? (ActorKind.Channel, online.ChannelId) : (ActorKind.Institution, use.InstitutionId);
+        state.State.Outbox.Add(EventOf(EventKind.Used, $"used/{Code}", state.State.UsedAt.Value, actor, actorId, use.InstitutionId) with { Mode = use.Mode });
         await state.WriteStateAsync();
+        await events.FlushAsync(state.State.Outbox);
         await Batch.OnUsedAsync(issue.ExpiresAt);
 
         // The use is durable in the voucher's state; it is answered only once its record is stored too. Should that
@@ -99,7 +108,7 @@ internal sealed partial class VoucherGrain(
         var issue = state.State.Issue!;
         var now = time.GetUtcNow();
         var shard = GrainFactory.Grain<IStockShardGrain>(StockShards.KeyOf(issue.BatchId, issue.Shard));
-        await shard.ReturnAsync(issue.PersonKey, Code, now); // false only when an earlier attempt got that far
+        await shard.ReturnAsync(issue.PersonKey, Code, now, holder.ChannelId); // false only when an earlier attempt got that far
         state.State.Status = VoucherStatus.Returned;
         state.State.ClosedAt = now;
         return Done();
@@ -126,7 +135,10 @@ internal sealed partial class VoucherGrain(
 
         state.State.Status = VoucherStatus.SubsidyApplied;
         state.State.ApplicationId = applicationId;
+        state.State.Outbox.Add(EventOf(EventKind.SubsidyApplied, $"subsidy-applied/{Code}/{applicationId}", time.GetUtcNow(),
+            ActorKind.Institution, institutionId, institutionId) with { ApplicationId = applicationId, Amount = state.State.Issue.SubsidyAmount });
         await state.WriteStateAsync();
+        await events.FlushAsync(state.State.Outbox);
         return Done();
     }
 
@@ -139,7 +151,10 @@ internal sealed partial class VoucherGrain(
 
         state.State.Status = VoucherStatus.Used;
         state.State.ApplicationId = null;
+        state.State.Outbox.Add(EventOf(EventKind.SubsidyRejected, $"subsidy-rejected/{Code}/{applicationId}", time.GetUtcNow(),
+            ActorKind.Admin, "", state.State.InstitutionId) with { ApplicationId = applicationId, Amount = state.State.Issue!.SubsidyAmount });
         await state.WriteStateAsync();
+        await events.FlushAsync(state.State.Outbox);
         return Done();
     }
 
@@ -158,13 +173,23 @@ internal sealed partial class VoucherGrain(
         var issue = state.State.Issue!;
         state.State.Status = VoucherStatus.Redeemed;
         state.State.ClosedAt = time.GetUtcNow();
+        state.State.Outbox.Add(EventOf(EventKind.Redeemed, $"redeemed/{Code}", state.State.ClosedAt.Value, ActorKind.Admin, "",
+            state.State.InstitutionId) with { ApplicationId = applicationId, Amount = issue.SubsidyAmount });
         await state.WriteStateAsync();
+        await events.FlushAsync(state.State.Outbox);
         await Batch.OnRedeemedAsync(issue.SubsidyAmount);
         LogRedeemed(Masking.MaskCode(Code), issue.BatchId, applicationId);
         return Done();
     }
 
     private IBatchGrain Batch => GrainFactory.Grain<IBatchGrain>(state.State.Issue!.BatchId);
+
+    /// <summary>An event of this voucher: its batch, holder, profile and claim channel, with who did what where.</summary>
+    private VoucherEvent EventOf(EventKind kind, string id, DateTimeOffset at, ActorKind actor, string actorId, string? institutionId)
+    {
+        var issue = state.State.Issue!;
+        return new(id, kind, at, issue.BatchId, actor, actorId, Code, issue.PersonKey, issue.Profile, issue.ChannelId, institutionId);
+    }
 
     /// <summary>
     /// Whether a channel acts here for the voucher's holder, on a batch that enables it. The holder is checked first,

@@ -25,4 +25,7 @@ public sealed class VoucherState
     [Id(7)] public string? CourseId { get; set; }
 
     [Id(8)] public string? ClassId { get; set; }
+
+    /// <summary>Events of the last change not yet known to be in the event store (<see cref="Events.EventOutbox"/>).</summary>
+    [Id(9)] public List<VoucherEvent> Outbox { get; set; } = [];
 }

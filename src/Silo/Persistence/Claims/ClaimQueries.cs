@@ -1,5 +1,6 @@
 using Npgsql;
 using Vouchers.Grains.Claims;
+using Vouchers.Silo.Persistence.Events;
 
 namespace Vouchers.Silo.Persistence.Claims;
 
@@ -41,11 +42,18 @@ internal sealed class ClaimQueries(NpgsqlDataSource dataSource)
         return await ClaimRows.ReadShardClaimsAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<bool> MarkReturnedAsync(string code, DateTimeOffset at, CancellationToken cancellationToken)
+    public async Task<bool> MarkReturnedAsync(string code, DateTimeOffset at, string returnedBy, CancellationToken cancellationToken)
     {
+        // The row is read first for its event: nothing of it but returned_at ever changes.
+        if (await GetAsync(code, cancellationToken).ConfigureAwait(false) is not { ReturnedAt: null } claim)
+        {
+            return false;
+        }
+
         await using var command = dataSource.CreateCommand(ClaimStatements.MarkReturned);
         command.Parameters.AddWithValue("code", code);
         command.Parameters.AddWithValue("at", at.ToUniversalTime());
+        EventRows.AddParameters(command, [ClaimEvents.Returned(claim, at, returnedBy)]);
         return (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 1;
     }
 

@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
 using Npgsql;
+using Vouchers.Contracts;
+using Vouchers.Domain;
 using Vouchers.Grains.Claims;
 
 namespace Vouchers.Silo.Persistence.Claims;
@@ -25,7 +27,8 @@ internal static class ClaimRows
             throw new ArgumentOutOfRangeException(nameof(claim), claim.SubsidyAmount, "The subsidy amount must fit numeric(12,2): 0 to 9999999999.99, at most two decimals.");
         }
 
-        string[] texts = [claim.Code, claim.BatchId, claim.PersonKey, claim.ChannelId, claim.RequestId, claim.ProgramId, claim.HolderName, claim.HolderIdNumber];
+        string[] texts = [claim.Code, claim.BatchId, claim.PersonKey, claim.ChannelId, claim.RequestId, claim.ProgramId, claim.HolderName, claim.HolderIdNumber,
+            .. claim.Profile is { } profile ? new[] { profile.RegionCode, profile.TargetGroup } : []];
         if (texts.Concat(claim.EligibleInstitutionIds.IsDefault ? [] : claim.EligibleInstitutionIds).Any(text => text is null || text.Contains('\0', StringComparison.Ordinal)))
         {
             throw new ArgumentException("The claim's texts and institution ids must not be null nor contain NUL characters.", nameof(claim));
@@ -64,7 +67,10 @@ internal static class ClaimRows
                 reader.GetString(5), reader.GetString(6), reader.GetString(7), reader.GetString(8), reader.GetDecimal(9),
                 reader.GetFieldValue<DateTimeOffset>(10), reader.GetFieldValue<DateTimeOffset>(11),
                 ImmutableArray.Create(reader.GetFieldValue<string[]>(12)),
-                reader.IsDBNull(13) ? null : reader.GetFieldValue<DateTimeOffset>(13)));
+                reader.IsDBNull(13) ? null : reader.GetFieldValue<DateTimeOffset>(13),
+                reader.IsDBNull(14)
+                    ? null
+                    : new ClaimantProfile(reader.GetString(14), reader.GetInt32(15), Enum.Parse<Gender>(reader.GetString(16)), reader.GetString(17))));
         }
 
         return claims;

@@ -1,5 +1,6 @@
 using Npgsql;
 using Vouchers.Grains.Claims;
+using Vouchers.Silo.Persistence.Events;
 
 namespace Vouchers.Silo.Persistence.Claims;
 
@@ -111,6 +112,11 @@ internal sealed partial class GroupInsert
         command.Parameters.Add(new NpgsqlParameter<string[]>("institution_ids", institutionIds));
         command.Parameters.Add(new NpgsqlParameter<int[]>("first_institutions", first));
         command.Parameters.Add(new NpgsqlParameter<int[]>("last_institutions", last));
+        command.Parameters.Add(Column("region_codes", rows, c => c.Profile?.RegionCode));
+        command.Parameters.Add(Column("ages", rows, c => c.Profile?.Age));
+        command.Parameters.Add(Column("genders", rows, c => c.Profile?.Gender.ToString()));
+        command.Parameters.Add(Column("target_groups", rows, c => c.Profile?.TargetGroup));
+        EventRows.AddParameters(command, [.. rows.Select(row => ClaimEvents.Claimed(row.Claim))]);
 
         Interlocked.Increment(ref flushes);
         // RETURNING rows arrive before the commit; the reader is disposed (read up to ReadyForQuery, after the

@@ -97,8 +97,8 @@ public sealed class PostgresClaimStore : IClaimStore, IAsyncDisposable
     public Task<IReadOnlyList<ShardClaim>> LoadShardAsync(string batchId, int shard, CancellationToken cancellationToken = default) =>
         TranslatedAsync(nameof(LoadShardAsync), () => queries.LoadShardAsync(batchId, shard, cancellationToken));
 
-    public Task<bool> MarkReturnedAsync(string code, DateTimeOffset at, CancellationToken cancellationToken = default) =>
-        TranslatedAsync(nameof(MarkReturnedAsync), () => queries.MarkReturnedAsync(code, at, cancellationToken));
+    public Task<bool> MarkReturnedAsync(string code, DateTimeOffset at, string returnedBy, CancellationToken cancellationToken = default) =>
+        TranslatedAsync(nameof(MarkReturnedAsync), () => queries.MarkReturnedAsync(code, at, returnedBy, cancellationToken));
 
     public Task<bool> SetQuantityAsync(string batchId, int quantity, CancellationToken cancellationToken = default) =>
         TranslatedAsync(nameof(SetQuantityAsync), () => queries.SetQuantityAsync(batchId, quantity, cancellationToken));

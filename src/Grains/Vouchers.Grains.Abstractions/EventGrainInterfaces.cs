@@ -1,0 +1,41 @@
+using Vouchers.Contracts;
+
+namespace Vouchers;
+
+/// <summary>
+/// The one pump of the event pipeline (key <see cref="Key"/>): reads the outbox in commit order and publishes each
+/// stream's events as pages onto its Orleans stream. Every silo drives it (<c>EventPumpService</c>), so it runs on a
+/// living silo whatever dies; it persists how far it has read now and then, and consumers that find a page missing
+/// make it go back.
+/// </summary>
+[Alias("IEventPumpGrain")]
+public interface IEventPumpGrain : IGrainWithStringKey
+{
+    public const string Key = "outbox";
+
+    /// <summary>Reads what is new in the outbox and publishes it (each silo calls this every <c>Events:PollInterval</c>).</summary>
+    [Alias("Pump")] Task PumpAsync();
+
+    /// <summary>Reads again from after <paramref name="position"/>, if it has read beyond it (a consumer missed a page).</summary>
+    [Alias("Rewind")] Task RewindAsync(EventCursor position);
+
+    /// <summary>How far the pump has read.</summary>
+    [Alias("GetPosition")] Task<EventCursor> GetPositionAsync();
+}
+
+/// <summary>
+/// The statistics of one event stream's batches (key: the stream, <see cref="Events.EventStreams.KeyOf"/>), counted from
+/// its events as they arrive and written now and then with how far they go.
+/// </summary>
+[Alias("IStatisticsGrain")]
+public interface IStatisticsGrain : IGrainWithStringKey
+{
+    [Alias("Query")] Task<StatisticsSlice> QueryAsync(StatisticsQuery query);
+}
+
+/// <summary>Answers statistics queries by asking every stream's <see cref="IStatisticsGrain"/> and adding up.</summary>
+[Alias("IStatisticsReaderGrain")]
+public interface IStatisticsReaderGrain : IGrainWithIntegerKey
+{
+    [Alias("Query")] Task<StatisticsAnswer> QueryAsync(StatisticsQuery query);
+}

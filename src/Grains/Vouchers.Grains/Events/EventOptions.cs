@@ -1,0 +1,19 @@
+namespace Vouchers.Grains.Events;
+
+/// <summary>The event pipeline's settings (section <c>Events</c>).</summary>
+public sealed class EventOptions
+{
+    public const string Section = "Events";
+
+    /// <summary>Streams the events are spread over (by batch), each with one pump and one consumer of each kind.</summary>
+    public int Streams { get; set; } = 4;
+
+    /// <summary>How often an idle pump looks for new events.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Most events a pump publishes as one page.</summary>
+    public int PageSize { get; set; } = 1000;
+
+    /// <summary>How often a consumer with unsaved counts writes its state (never once per event).</summary>
+    public TimeSpan SaveInterval { get; set; } = TimeSpan.FromSeconds(2);
+}
