@@ -157,6 +157,8 @@ public sealed class MalformedRequestSweepTests(GatewayFactory gateway) : IClassF
         new(Demo.AdminGuangdong, "POST", "/api/v1/admin/api-keys/{batch}/rotate", true),
         new(Demo.AdminGuangdong, "GET", "/api/v1/admin/audit", false),
         new(Demo.AdminGuangdong, "GET", "/api/v1/admin/audit.csv", false),
+        new(Demo.AdminGuangdong, "GET", "/api/v1/admin/statistics", false),
+        new(Demo.AdminGuangdong, "GET", "/api/v1/admin/statistics.csv", false),
         new(Demo.AdminGuangdong, "GET", "/api/v1/admin/batches/{batch}/subsidy-applications", false),
         new(Demo.AdminGuangdong, "GET", "/api/v1/admin/subsidy-applications/{application}", false),
         new(Demo.AdminGuangdong, "POST", "/api/v1/admin/subsidy-applications/{application}/review", true),

@@ -40,6 +40,40 @@ public sealed class StatisticsEndpointTests(GatewayFactory gateway) : IClassFixt
         Assert.Equal(0, (await VoucherApi.ReadAsync<StatisticsResponse>(await shenzhen.GetAsync($"/api/v1/admin/statistics?batchId={batch.Id}"), HttpStatusCode.OK)).Total.Claimed);
     }
 
+    [Fact]
+    public async Task EveryStepOfTheLifecycleIsCountedWhereItHappened()
+    {
+        var institution = gateway.ClientFor(Demo.InstitutionSzSkillsSchool);
+        var batch = await guangdong.CreateActiveBatchAsync(VoucherApi.NewBatch(quantity: 10, subsidyAmount: 800m));
+        var people = Enumerable.Range(0, 4).Select(_ => TestPerson.New()).ToList();
+        var vouchers = new List<string>();
+        foreach (var person in people)
+        {
+            vouchers.Add((await channel.ClaimAsync(person, batch.Id)).Code);
+        }
+
+        await channel.ReturnAsync(people[3], vouchers[3]);
+        await institution.UseAsync(vouchers[0]);
+        await institution.UseAsync(vouchers[1]);
+        var application = await institution.ApplyForSubsidyAsync(batch.Id, vouchers[0]);
+        await guangdong.ApproveAsync(application.Id, vouchers[0]);
+        await guangdong.DisburseAsync(application.Id);
+
+        var expected = new StatisticsRowView("", Claimed: 4, Returned: 1, Live: 3, Used: 2, CheckedIn: 0, SubsidyApplied: 1, SubsidyApproved: 1,
+            SubsidyRejected: 0, Redeemed: 1, FundsCommitted: 2400m, FundsDisbursed: 800m);
+        var statistics = await Poll.UntilAsync(
+            async () => await VoucherApi.ReadAsync<StatisticsResponse>(await guangdong.GetAsync($"/api/v1/admin/statistics?batchId={batch.Id}&groupBy=institution"), HttpStatusCode.OK),
+            s => s.Total == expected, Convergence, s => $"the lifecycle to be counted as {expected}; last {s.Total}");
+        var school = Assert.Single(statistics.Rows, r => r.Key == Demo.SzSkillsSchool);
+        Assert.Equal((2, 1, 1, 1, 800m), (school.Used, school.SubsidyApplied, school.SubsidyApproved, school.Redeemed, school.FundsDisbursed));
+        Assert.Equal((4, 1), (Assert.Single(statistics.Rows, r => r.Key == "").Claimed, Assert.Single(statistics.Rows, r => r.Key == "").Returned));
+
+        var byChannel = await VoucherApi.ReadAsync<StatisticsResponse>(await guangdong.GetAsync($"/api/v1/admin/statistics?batchId={batch.Id}&groupBy=channel"), HttpStatusCode.OK);
+        Assert.Equal(4, Assert.Single(byChannel.Rows, r => r.Key == Demo.NationalApp).Claimed);
+        // An approval is the application's step: counted under its batch and institution, not under a claimant or channel.
+        Assert.Equal(1, Assert.Single(byChannel.Rows, r => r.Key == "").SubsidyApproved);
+    }
+
     [Theory]
     [InlineData("groupBy=everything", "groupBy")]
     [InlineData("groupBy=3", "groupBy")]

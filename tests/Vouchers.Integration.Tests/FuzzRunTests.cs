@@ -20,6 +20,12 @@ public sealed class FuzzRunTests : IAsyncLifetime
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// How long the stored state must stay the same to count as settled: longer than the event pipeline takes to write
+    /// the statistics of the set-up's changes (a page at least every 5 s, counts written at most every 2 s).
+    /// </summary>
+    private static readonly TimeSpan SettleWindow = TimeSpan.FromSeconds(8);
+
+    /// <summary>
     /// Tables that change without any request: the silos' membership heartbeats. Everything else — claims, stock,
     /// verification records, audit records, grain state, reminders — is compared row by row, except the state of the
     /// replay-protection grains, which every signed request is meant to touch (docs/SECURITY.md, "Replay protection").
@@ -105,13 +111,13 @@ public sealed class FuzzRunTests : IAsyncLifetime
         var settled = await Poll.UntilAsync(
             async () =>
             {
-                await Task.Delay(TimeSpan.FromSeconds(1));
+                await Task.Delay(SettleWindow);
                 var current = await StateAsync(world);
                 var same = Same(previous, current);
                 previous = current;
                 return (Same: same, State: current);
             },
-            s => s.Same, TimeSpan.FromSeconds(30), _ => "the stored state to settle");
+            s => s.Same, TimeSpan.FromSeconds(90), _ => "the stored state to settle");
         return settled.State;
     }
 

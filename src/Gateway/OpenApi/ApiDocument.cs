@@ -31,6 +31,7 @@ public sealed class ApiDocument(IConfiguration configuration) : IOpenApiDocument
         ["Admin: subsidies"] = "HR reviews institutions' subsidy applications and disburses, which redeems the vouchers.",
         ["Admin: API keys"] = "Issue, list, rotate and revoke the keys of admins, institutions and channels (and channels' signing keys).",
         ["Admin: audit trail"] = "Who changed what in the admin's region, as pages or CSV.",
+        ["Admin: statistics"] = "Claims, uses, subsidies, redemptions and funds of the admin's batches, counted from the event stream and grouped by region, age band, gender, group, channel, institution, batch or time; JSON or CSV.",
         ["Channel"] = "e-SSC channels act for the person they have just checked: list offers, claim, wallet, QR code, return, online use. Every request is signed.",
         ["Channel: check-in"] = "People check in to class sessions from their phone, through their channel.",
         ["Institution"] = "Training institutions verify scanned codes, enrol holders, read their verification records and apply for subsidies.",

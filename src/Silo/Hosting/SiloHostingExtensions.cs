@@ -18,6 +18,9 @@ namespace Vouchers.Silo.Hosting;
 /// <summary>The silo configuration shared by the cluster silo and the gateway's co-hosted zero-setup silo.</summary>
 public static class SiloHostingExtensions
 {
+    /// <summary>The storage of the streams' registrations (the name Orleans looks for).</summary>
+    private const string PubSubStore = "PubSubStore";
+
     /// <summary>True when a PostgreSQL connection string is configured (cluster mode).</summary>
     public static bool IsClusterMode(this IConfiguration configuration) =>
         !string.IsNullOrWhiteSpace(configuration.GetConnectionString(VoucherClusterOptions.ConnectionStringName));
@@ -43,7 +46,7 @@ public static class SiloHostingExtensions
         {
             silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId)
                 .AddMemoryGrainStorage(StorageNames.Vouchers, o => o.GrainStorageSerializer = serializer)
-                .AddMemoryGrainStorage("PubSubStore", o => o.GrainStorageSerializer = serializer)
+                .AddMemoryGrainStorage(PubSubStore)
                 .UseInMemoryReminderService();
             silo.Services.TryAddSingleton<MemoryEventStore>();
             silo.Services.TryAddSingleton<IEventStore>(sp => sp.GetRequiredService<MemoryEventStore>());
@@ -67,11 +70,12 @@ public static class SiloHostingExtensions
                     o.ConnectionString = connectionString;
                     o.GrainStorageSerializer = serializer;
                 })
-                .AddAdoNetGrainStorage("PubSubStore", o =>
+                .AddAdoNetGrainStorage(PubSubStore, o =>
                 {
+                    // Orleans's own serializer: its stream registrations are not plain records that System.Text.Json
+                    // can read back (a restarted silo failed every stream producer's registration).
                     o.Invariant = VoucherClusterOptions.AdoInvariant;
                     o.ConnectionString = connectionString;
-                    o.GrainStorageSerializer = serializer;
                 })
                 .UseAdoNetReminderService(o =>
                 {
@@ -79,7 +83,7 @@ public static class SiloHostingExtensions
                     o.ConnectionString = connectionString;
                 });
             silo.Services.TranslateGrainStorageFaults(StorageNames.Vouchers);
-            silo.Services.TranslateGrainStorageFaults("PubSubStore");
+            silo.Services.TranslateGrainStorageFaults(PubSubStore);
             silo.Services.Configure<ClaimStoreOptions>(configuration.GetSection(ClaimStoreOptions.Section));
             silo.Services.TryAddSingleton(sp =>
             {

@@ -30,7 +30,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddMemoryGrainStorage(StorageNames.Vouchers, o => o.GrainStorageSerializer = new JsonGrainStorageSerializer());
-            silo.AddMemoryGrainStorage("PubSubStore", o => o.GrainStorageSerializer = new JsonGrainStorageSerializer());
+            silo.AddMemoryGrainStorage("PubSubStore");
             silo.AddMemoryStreams(EventStreams.Provider);
             silo.Services.AddSingleton<TimeProvider>(time);
             silo.Services.AddSingleton<IEventStore>(events); // one outbox, as one database in production
