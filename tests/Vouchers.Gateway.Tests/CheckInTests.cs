@@ -50,6 +50,12 @@ public sealed class CheckInTests(GatewayFactory gateway) : IClassFixture<Gateway
         Assert.Equal(1, attendance.Session.CheckIns);
         var recorded = Assert.Single(attendance.CheckIns);
         Assert.Equal((voucher.Code, voucher.HolderName, voucher.HolderIdNumber, 120.0), (recorded.VoucherCode, recorded.HolderName, recorded.HolderIdNumber, recorded.DistanceMeters));
+
+        // The check-in is counted under the voucher's batch and the school.
+        var statistics = await Testing.Poll.UntilAsync(
+            () => GetAsync<StatisticsResponse>(admin, $"/api/v1/admin/statistics?batchId={voucher.BatchId}&groupBy=institution"),
+            s => s.Total.CheckedIn == 1, TimeSpan.FromSeconds(20), s => $"the check-in to be counted; last {s.Total}");
+        Assert.Equal(1, Assert.Single(statistics.Rows, r => r.Key == Demo.SzSkillsSchool).CheckedIn);
     }
 
     [Fact]

@@ -16,13 +16,13 @@ public sealed class EnrolmentRulesTests
     }
 
     [Fact]
-    public void AVoucherUsedAtTheInstitutionIsTheEnrolledOneWithItsMaskedHolder()
+    public void AVoucherUsedAtTheInstitutionIsTheEnrolledOneWithItsMaskedHolderBatchAndChannel()
     {
         var used = Voucher("AAAA", VoucherStatus.Used, School, Now.AddDays(-3));
 
         var enrolled = EnrolmentRules.Find([used], School);
 
-        Assert.Equal(new EnrolledVoucher("AAAA", used.HolderName, used.HolderIdNumber), enrolled);
+        Assert.Equal(new EnrolledVoucher("AAAA", used.HolderName, used.HolderIdNumber, used.BatchId, used.ChannelId), enrolled);
     }
 
     [Theory]

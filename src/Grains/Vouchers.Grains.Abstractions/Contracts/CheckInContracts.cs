@@ -58,7 +58,9 @@ public sealed record SessionPublishResult(
 public sealed record EnrolledVoucher(
     [property: Id(0)] string Code,
     [property: Id(1)] string HolderName,
-    [property: Id(2)] string HolderIdNumber);
+    [property: Id(2)] string HolderIdNumber,
+    [property: Id(3)] string BatchId = "",
+    [property: Id(4)] string ChannelId = "");
 
 /// <summary>
 /// A check-in as the gateway hands it to the session: the person as a keyed hash, the voucher the person is enrolled

@@ -21,6 +21,6 @@ public static class EnrolmentRules
             .Where(v => voucherCode is null || v.Code == voucherCode)
             .OrderByDescending(v => v.UsedAt)
             .FirstOrDefault();
-        return enrolled is null ? null : new EnrolledVoucher(enrolled.Code, enrolled.HolderName, enrolled.HolderIdNumber);
+        return enrolled is null ? null : new EnrolledVoucher(enrolled.Code, enrolled.HolderName, enrolled.HolderIdNumber, enrolled.BatchId, enrolled.ChannelId);
     }
 }

@@ -11,6 +11,9 @@ public sealed class ClassSessionState
 
     /// <summary>Person key → that person's one check-in; at most <see cref="Domain.CheckInRules.MaxCheckInsPerSession"/>.</summary>
     [Id(2)] public Dictionary<string, CheckInView> CheckIns { get; set; } = [];
+
+    /// <summary>Events of the last check-in not yet known to be in the event store (<see cref="Events.EventOutbox"/>).</summary>
+    [Id(3)] public List<VoucherEvent> Outbox { get; set; } = [];
 }
 
 /// <summary>A session as its class lists it: enough to order the sessions and count those held without asking them.</summary>

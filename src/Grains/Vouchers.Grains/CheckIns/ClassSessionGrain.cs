@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Vouchers.Contracts;
 using Vouchers.Domain;
+using Vouchers.Grains.Events;
 using Vouchers.Grains.Storage;
 
 namespace Vouchers.Grains.CheckIns;
@@ -8,13 +9,16 @@ namespace Vouchers.Grains.CheckIns;
 /// <summary>
 /// A class session and its check-ins. The grain is not reentrant, so the check-ins of one session (a class arriving
 /// at once) are taken one after the other: "once per person" is a plain dictionary lookup, and one state write is in
-/// flight at a time. Each accepted check-in is written before it is answered.
+/// flight at a time. Each accepted check-in is written, with its event, before it is answered.
 /// </summary>
 internal sealed partial class ClassSessionGrain(
     [PersistentState("session", StorageNames.Vouchers)] IPersistentState<ClassSessionState> state,
+    IEventStore events,
     TimeProvider time,
     ILogger<ClassSessionGrain> logger) : Grain, IClassSessionGrain
 {
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => events.FlushAsync(state.State.Outbox);
+
     // Registry entries are written once and never changed, so the copy read at the first check-in stays right.
     private Institution? institution;
 
@@ -82,7 +86,12 @@ internal sealed partial class ClassSessionGrain(
         var checkIn = new CheckInView(SessionId, InstitutionId, definition.ClassId, voucher.Code, voucher.HolderName, voucher.HolderIdNumber,
             now, distance, request.AccuracyMeters, request.ChannelId, request.AttestationMethod);
         state.State.CheckIns[request.PersonKey] = checkIn;
+        // Counted under the voucher's batch, claim channel and this institution (the session knows no claimant profile).
+        state.State.Outbox.Add(new VoucherEvent($"checked-in/{InstitutionId}/{SessionId}/{voucher.Code}", EventKind.CheckedIn, now,
+            voucher.BatchId, ActorKind.Channel, request.ChannelId, voucher.Code, request.PersonKey, ChannelId: voucher.ChannelId,
+            InstitutionId: InstitutionId));
         await state.WriteStateAsync();
+        await events.FlushAsync(state.State.Outbox);
         await RecordClassAsync(voucher.Code, definition.ClassId);
         LogCheckedIn(InstitutionId, SessionId, Masking.MaskCode(voucher.Code), distance);
         return new(CheckInOutcome.CheckedIn, checkIn, View(), distance, place.RadiusMeters);
