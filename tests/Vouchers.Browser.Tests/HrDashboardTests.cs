@@ -1,0 +1,138 @@
+using System.Globalization;
+using Microsoft.Playwright;
+using Vouchers.Browser.Tests.Infrastructure;
+using Vouchers.Testing.Gateway;
+using static Microsoft.Playwright.Assertions;
+
+namespace Vouchers.Browser.Tests;
+
+/// <summary>
+/// The HR statistics dashboard in a real headless Chromium against a real gateway: an admin signs in and watches claims
+/// made through the channel API arrive without reloading. Screenshots go to the screenshot directory.
+/// </summary>
+public sealed class HrDashboardTests(PageFixture fixture) : IClassFixture<PageFixture>
+{
+    // The statistics follow the event stream (about a second) and the page refreshes every 2 s.
+    private static readonly LocatorAssertionsToHaveTextOptions Soon = new() { Timeout = 15_000 };
+
+    private readonly HttpClient channel = fixture.Gateway.ClientFor(Demo.ChannelNationalApp);
+
+    private static string GuangdongKey => Demo.ApiKey(Demo.AdminGuangdong);
+
+    [Fact]
+    public async Task ClaimsShowUpInTheFiguresThePerMinuteChartAndTheRegionsWithoutReload()
+    {
+        await using var page = await fixture.NewHrPageAsync();
+        await page.OpenAsync();
+        await Expect(page.Page.Locator("html")).ToHaveAttributeAsync("lang", "zh-CN");
+        await page.SignInAsync(GuangdongKey);
+        await Expect(page.ApiKeyInput).ToHaveValueAsync("");
+        Assert.Equal(GuangdongKey, await page.Page.EvaluateAsync<string?>("() => sessionStorage.getItem('vouchers.hr.apiKey')"));
+        Assert.DoesNotContain(GuangdongKey, await page.Page.EvaluateAsync<string>("() => JSON.stringify({ ...localStorage })"), StringComparison.Ordinal);
+
+        await Expect(page.Batches.Filter(new() { HasText = Demo.BatchId })).ToHaveCountAsync(1);
+        await Expect(page.BatchSelector.Locator($"option[value='{Demo.BatchId}']")).ToHaveCountAsync(1);
+        var claimed = await FigureAsync(page, "claimed");
+        var perMinute = await MinuteTotalAsync(page);
+
+        // A burst in two waves: each shows without a reload.
+        foreach (var wave in new[] { 3, 4 })
+        {
+            await Task.WhenAll(Enumerable.Range(0, wave).Select(_ => channel.ClaimAsync(TestPerson.New(), Demo.BatchId)));
+            claimed += wave;
+            perMinute += wave;
+            await Expect(page.Figure("claimed")).ToHaveTextAsync(claimed.ToString("N0", CultureInfo.InvariantCulture), Soon);
+            await Expect(page.MinutesChart).ToHaveAttributeAsync("data-total", perMinute.ToString(CultureInfo.InvariantCulture), new() { Timeout = 15_000 });
+        }
+
+        await Expect(page.CurrentMinuteBar).ToHaveCountAsync(1);
+        await Expect(page.Figure("fundsCommitted")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^¥[0-9,]+\\.[0-9]{2}$"));
+        // The claimants are from Shenzhen (division code 4403).
+        await Expect(page.Regions.Locator("[data-key='4403']")).ToHaveCountAsync(1, new() { Timeout = 15_000 });
+        await Expect(page.Page.Locator("#ages [data-key]")).Not.ToHaveCountAsync(0);
+        await Expect(page.Page.Locator("#genders [data-key]")).Not.ToHaveCountAsync(0);
+        await Expect(page.Page.Locator($"#channels [data-key='{Demo.NationalApp}']")).ToHaveCountAsync(1);
+        await Expect(page.Live).ToContainTextAsync("实时");
+        await page.ScreenshotAsync();
+
+        // One batch: the figures are that batch's.
+        await page.BatchSelector.SelectOptionAsync(Demo.BatchId);
+        await Expect(page.Batches).ToHaveCountAsync(1);
+        await Expect(page.Figure("claimed")).Not.ToBeEmptyAsync();
+        page.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task EnglishChangesTheLabelsAndIsRemembered()
+    {
+        await using var page = await fixture.NewHrPageAsync();
+        await page.OpenAsync();
+        await page.SignInAsync(GuangdongKey);
+        await Expect(page.Page.Locator("h1")).ToHaveTextAsync("培训券统计");
+        await Expect(page.Page.Locator("#headline [data-figure='claimed'] dt")).ToHaveTextAsync("已领取");
+
+        await page.Page.Locator("#lang").ClickAsync();
+        await Expect(page.Page.Locator("html")).ToHaveAttributeAsync("lang", "en");
+        await Expect(page.Page.Locator("h1")).ToHaveTextAsync("Training voucher statistics");
+        await Expect(page.Page.Locator("#headline [data-figure='claimed'] dt")).ToHaveTextAsync("Claimed");
+        await Expect(page.Page.Locator("#batches caption")).ToContainTextAsync("Each batch");
+        await Expect(page.BatchSelector.Locator("option[value='']")).ToHaveTextAsync("All batches");
+
+        await page.Page.ReloadAsync();
+        await Expect(page.Page.Locator("h1")).ToHaveTextAsync("Training voucher statistics");
+        await Expect(page.Live).ToContainTextAsync("Live", new() { Timeout = 15_000 });
+        await page.ScreenshotAsync("en");
+        page.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task AWrongKeyIsRefusedClearly()
+    {
+        await using var page = await fixture.NewHrPageAsync();
+        await page.OpenAsync();
+        await Expect(page.ApiKeyInput).ToBeFocusedAsync();
+
+        await page.Page.Keyboard.TypeAsync(Demo.AdminGuangdong + ".wrong-secret");
+        await page.Page.Keyboard.PressAsync("Enter");
+        await Expect(page.SignInError).ToHaveTextAsync("密钥无效，请核对后重试。");
+
+        await page.ApiKeyInput.FillAsync(Demo.ApiKey(Demo.ChannelNationalApp));
+        await page.Page.Keyboard.PressAsync("Enter");
+        await Expect(page.SignInError).ToHaveTextAsync("这不是管理员的密钥。");
+
+        await page.ApiKeyInput.FillAsync("no dot in it");
+        await page.Page.Keyboard.PressAsync("Enter");
+        await Expect(page.SignInError).ToContainTextAsync("keyId.secret");
+        await Expect(page.Dashboard).ToBeHiddenAsync();
+        Assert.Null(await page.Page.EvaluateAsync<string?>("() => sessionStorage.getItem('vouchers.hr.apiKey')"));
+
+        // Signing out forgets the key.
+        await page.ApiKeyInput.FillAsync("");
+        await page.SignInAsync(GuangdongKey);
+        await page.Page.Locator("#sign-out").ClickAsync();
+        await Expect(page.ApiKeyInput).ToBeFocusedAsync();
+        Assert.Null(await page.Page.EvaluateAsync<string?>("() => sessionStorage.getItem('vouchers.hr.apiKey')"));
+        page.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task TheShenzhenAdminDoesNotSeeAGuangdongBatch()
+    {
+        await channel.ClaimAsync(TestPerson.New(), Demo.BatchId);
+        await using var page = await fixture.NewHrPageAsync();
+        await page.OpenAsync();
+        await page.SignInAsync(Demo.ApiKey(Demo.AdminShenzhen));
+
+        await Expect(page.Live).ToContainTextAsync("实时", new() { Timeout = 15_000 });
+        await Expect(page.Batches.Filter(new() { HasText = Demo.BatchId })).ToHaveCountAsync(0);
+        await Expect(page.BatchSelector.Locator($"option[value='{Demo.BatchId}']")).ToHaveCountAsync(0);
+        await Expect(page.Figure("claimed")).ToHaveTextAsync("0");
+        page.AssertNoErrors();
+    }
+
+    private static async Task<int> FigureAsync(HrDashboardPage page, string name) =>
+        int.Parse(await page.Figure(name).TextContentAsync() ?? "", NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
+
+    private static async Task<int> MinuteTotalAsync(HrDashboardPage page) =>
+        int.Parse(await page.MinutesChart.GetAttributeAsync("data-total") ?? "", CultureInfo.InvariantCulture);
+}
