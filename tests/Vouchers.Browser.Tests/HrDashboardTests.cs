@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Vouchers.Browser.Tests.Infrastructure;
+using Vouchers.Contracts;
 using Vouchers.Testing.Gateway;
 using static Microsoft.Playwright.Assertions;
 
@@ -16,6 +18,8 @@ public sealed class HrDashboardTests(PageFixture fixture) : IClassFixture<PageFi
     private static readonly LocatorAssertionsToHaveTextOptions Soon = new() { Timeout = 15_000 };
 
     private readonly HttpClient channel = fixture.Gateway.ClientFor(Demo.ChannelNationalApp);
+    private readonly HttpClient school = fixture.Gateway.ClientFor(Demo.InstitutionSzSkillsSchool);
+    private readonly HttpClient college = fixture.Gateway.ClientFor(Demo.InstitutionGzTechCollege);
 
     private static string GuangdongKey => Demo.ApiKey(Demo.AdminGuangdong);
 
@@ -35,20 +39,29 @@ public sealed class HrDashboardTests(PageFixture fixture) : IClassFixture<PageFi
         var claimed = await FigureAsync(page, "claimed");
         var perMinute = await MinuteTotalAsync(page);
 
-        // A burst in two waves: each shows without a reload.
-        foreach (var wave in new[] { 3, 4 })
+        // A burst in two waves, from Shenzhen (4403) and then also from Guangzhou (4401): each shows without a reload.
+        var vouchers = new List<VoucherView>();
+        foreach (var wave in new[] { new[] { "440305", "440305", "440304" }, new[] { "440305", "440106", "440106", "440304" } })
         {
-            await Task.WhenAll(Enumerable.Range(0, wave).Select(_ => channel.ClaimAsync(TestPerson.New(), Demo.BatchId)));
-            claimed += wave;
-            perMinute += wave;
+            vouchers.AddRange(await Task.WhenAll(wave.Select(region => channel.ClaimAsync(new TestPerson(IdNumbers.New(region), "欧阳测试"), Demo.BatchId))));
+            claimed += wave.Length;
+            perMinute += wave.Length;
             await Expect(page.Figure("claimed")).ToHaveTextAsync(claimed.ToString("N0", CultureInfo.InvariantCulture), Soon);
             await Expect(page.MinutesChart).ToHaveAttributeAsync("data-total", perMinute.ToString(CultureInfo.InvariantCulture), new() { Timeout = 15_000 });
         }
 
+        var used = await FigureAsync(page, "used");
+        await school.UseAsync(vouchers[0].Code);
+        await school.UseAsync(vouchers[3].Code);
+        await college.UseAsync(vouchers[4].Code);
+        await Expect(page.Figure("used")).ToHaveTextAsync((used + 3).ToString("N0", CultureInfo.InvariantCulture), Soon);
+        await Expect(page.Page.Locator($"#institutions [data-key='{Demo.SzSkillsSchool}']")).ToHaveCountAsync(1, new() { Timeout = 15_000 });
+
         await Expect(page.CurrentMinuteBar).ToHaveCountAsync(1);
-        await Expect(page.Figure("fundsCommitted")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^¥[0-9,]+\\.[0-9]{2}$"));
+        await Expect(page.Figure("fundsCommitted")).ToHaveTextAsync(new Regex("^¥[0-9,]+\\.[0-9]{2}$"));
         // The claimants are from Shenzhen (division code 4403).
         await Expect(page.Regions.Locator("[data-key='4403']")).ToHaveCountAsync(1, new() { Timeout = 15_000 });
+        await Expect(page.Regions.Locator("[data-key='4401']")).ToHaveCountAsync(1, new() { Timeout = 15_000 });
         await Expect(page.Page.Locator("#ages [data-key]")).Not.ToHaveCountAsync(0);
         await Expect(page.Page.Locator("#genders [data-key]")).Not.ToHaveCountAsync(0);
         await Expect(page.Page.Locator($"#channels [data-key='{Demo.NationalApp}']")).ToHaveCountAsync(1);
@@ -113,6 +126,35 @@ public sealed class HrDashboardTests(PageFixture fixture) : IClassFixture<PageFi
         await Expect(page.ApiKeyInput).ToBeFocusedAsync();
         Assert.Null(await page.Page.EvaluateAsync<string?>("() => sessionStorage.getItem('vouchers.hr.apiKey')"));
         page.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task AProblemShowsItsDetailAndANetworkErrorIsRetriedQuietly()
+    {
+        await using var page = await fixture.NewHrPageAsync();
+        await page.OpenAsync();
+        await page.SignInAsync(GuangdongKey);
+        await Expect(page.Live).ToContainTextAsync("实时", new() { Timeout = 15_000 });
+
+        const string Detail = "Hourly and minute counts are kept per batch only.";
+        await page.Page.RouteAsync(new Regex("groupBy=minute"), route => route.FulfillAsync(new()
+        {
+            Status = 400,
+            ContentType = "application/problem+json",
+            Body = $"{{\"title\":\"One or more validation errors occurred.\",\"status\":400,\"detail\":\"{Detail}\"}}",
+        }));
+        await Expect(page.Problem).ToHaveTextAsync(Detail, Soon);
+        await page.Page.UnrouteAllAsync();
+        await Expect(page.Problem).ToBeHiddenAsync(new() { Timeout = 15_000 });
+
+        // The server out of reach: the figures stay, the page says it reconnects, and carries on by itself.
+        await page.Page.RouteAsync(new Regex("/api/v1/admin/statistics"), route => route.AbortAsync());
+        await Expect(page.Live).ToHaveTextAsync("正在重新连接…", Soon);
+        await Expect(page.Figure("claimed")).ToBeVisibleAsync();
+        await Expect(page.Problem).ToBeHiddenAsync();
+        await page.Page.UnrouteAllAsync();
+        await Expect(page.Live).ToContainTextAsync("实时", new() { Timeout = 15_000 });
+        await Expect(page.Dashboard).ToBeVisibleAsync();
     }
 
     [Fact]

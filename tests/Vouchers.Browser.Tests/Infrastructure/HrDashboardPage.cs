@@ -27,6 +27,7 @@ public sealed class HrDashboardPage : IAsyncDisposable
     public ILocator Batches => Page.Locator("#batches tbody tr");
     public ILocator Regions => Page.Locator("#regions");
     public ILocator Live => Page.Locator("#live");
+    public ILocator Problem => Page.Locator("#problem");
 
     /// <summary>The value shown for one headline figure (claimed, live, used, redeemed, remaining, fundsCommitted, fundsDisbursed).</summary>
     public ILocator Figure(string name) => Page.Locator($"#headline [data-figure='{name}'] dd");
