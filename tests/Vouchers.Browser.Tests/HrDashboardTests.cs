@@ -68,6 +68,12 @@ public sealed class HrDashboardTests(PageFixture fixture) : IClassFixture<PageFi
         await Expect(page.Live).ToContainTextAsync("实时");
         await page.ScreenshotAsync();
 
+        // The CSV comes with the key (fetched by the page), as the file the API names, UTF-8 with a byte-order mark.
+        var download = await page.Page.RunAndWaitForDownloadAsync(() => page.Page.Locator("#csv").ClickAsync());
+        Assert.Matches("^statistics-44-none-[0-9]{8}\\.csv$", download.SuggestedFilename);
+        var csv = await File.ReadAllBytesAsync(await download.PathAsync());
+        Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, csv[..3]);
+
         // One batch: the figures are that batch's.
         await page.BatchSelector.SelectOptionAsync(Demo.BatchId);
         await Expect(page.Batches).ToHaveCountAsync(1);
