@@ -5,16 +5,22 @@ using Vouchers.Testing.Gateway;
 
 namespace Vouchers.Gateway.Tests;
 
-/// <summary>The verification page is public, self-contained and locked down; the key check it signs in with is cheap.</summary>
+/// <summary>
+/// The pages (the verification page, the HR dashboard) are public, self-contained and locked down; the key check the
+/// verification page signs in with is cheap.
+/// </summary>
 public sealed partial class InstitutionPageTests(GatewayFactory gateway) : IClassFixture<GatewayFactory>
 {
     private readonly HttpClient anonymous = gateway.AnonymousClient();
 
     [Theory]
-    [InlineData("/institution")]
-    [InlineData("/institution/")]
-    [InlineData("/institution/index.html")]
-    public async Task PageIsServedWithoutAKeyUnderAStrictContentSecurityPolicy(string path)
+    [InlineData("/institution", "/institution/app.js")]
+    [InlineData("/institution/", "/institution/app.js")]
+    [InlineData("/institution/index.html", "/institution/app.js")]
+    [InlineData("/hr", "/hr/app.js")]
+    [InlineData("/hr/", "/hr/app.js")]
+    [InlineData("/hr/index.html", "/hr/app.js")]
+    public async Task PageIsServedWithoutAKeyUnderAStrictContentSecurityPolicy(string path, string script)
     {
         var response = await anonymous.GetAsync(path);
 
@@ -23,7 +29,7 @@ public sealed partial class InstitutionPageTests(GatewayFactory gateway) : IClas
         AssertLockedDown(response);
         var html = await response.Content.ReadAsStringAsync();
         Assert.Contains("<html lang=\"zh-CN\">", html, StringComparison.Ordinal);
-        Assert.Contains("<script src=\"/institution/app.js\" defer></script>", html, StringComparison.Ordinal);
+        Assert.Contains($"<script src=\"{script}\" defer></script>", html, StringComparison.Ordinal);
         Assert.DoesNotMatch(InlineScript(), html);
         Assert.DoesNotMatch(ExternalReference(), html);
     }
@@ -31,6 +37,8 @@ public sealed partial class InstitutionPageTests(GatewayFactory gateway) : IClas
     [Theory]
     [InlineData("/institution/app.js", "text/javascript")]
     [InlineData("/institution/app.css", "text/css")]
+    [InlineData("/hr/app.js", "text/javascript")]
+    [InlineData("/hr/app.css", "text/css")]
     public async Task PageFilesComeFromTheGatewayItselfWithTheSameHeaders(string path, string mediaType)
     {
         var response = await anonymous.GetAsync(path);
@@ -47,6 +55,7 @@ public sealed partial class InstitutionPageTests(GatewayFactory gateway) : IClas
         var document = await anonymous.GetStringAsync("/openapi/v1.json");
 
         Assert.DoesNotContain("\"/institution\"", document, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"/hr\"", document, StringComparison.Ordinal);
     }
 
     [Fact]

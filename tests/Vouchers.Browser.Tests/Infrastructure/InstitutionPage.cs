@@ -11,21 +11,13 @@ namespace Vouchers.Browser.Tests.Infrastructure;
 public sealed partial class InstitutionPage : IAsyncDisposable
 {
     private readonly string screenshots;
-    private readonly List<string> errors = [];
+    private readonly PageErrors errors;
 
     public InstitutionPage(IPage page, string screenshots)
     {
         Page = page;
         this.screenshots = screenshots;
-        page.Console += (_, message) =>
-        {
-            // A refused key (401) is logged by the browser as a failed load; anything else (a CSP refusal, a script error) is a bug.
-            if (message.Type == "error" && !message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal))
-            {
-                errors.Add(message.Text);
-            }
-        };
-        page.PageError += (_, error) => errors.Add(error);
+        errors = new PageErrors(page);
         page.Request += (_, request) =>
         {
             if (request.Url.EndsWith("/api/v1/institution/verifications", StringComparison.Ordinal))
@@ -114,7 +106,7 @@ public sealed partial class InstitutionPage : IAsyncDisposable
         });
 
     /// <summary>Fails on any script error or content-security-policy refusal the page caused.</summary>
-    public void AssertNoErrors() => Assert.True(errors.Count == 0, "The page logged errors:\n" + string.Join("\n", errors));
+    public void AssertNoErrors() => errors.AssertNone();
 
     public static Regex ClockTime() => ClockPattern();
 

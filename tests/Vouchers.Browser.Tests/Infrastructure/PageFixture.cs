@@ -68,18 +68,27 @@ public sealed class PageFixture : IAsyncLifetime
         });
     }
 
+    /// <summary>An office screen, where the HR dashboard is watched.</summary>
+    public static readonly ViewportSize OfficeScreen = new() { Width = 1280, Height = 900 };
+
     /// <summary>A fresh browser context and page (Chinese locale, China time, 1024×600) with the gateway as base URL.</summary>
-    public async Task<InstitutionPage> NewPageAsync()
+    public async Task<InstitutionPage> NewPageAsync() =>
+        new(await NewBrowserPageAsync(FrontDeskScreen), ScreenshotDirectory);
+
+    /// <summary>A fresh browser context and page for the HR dashboard (Chinese locale, China time, 1280×900).</summary>
+    public async Task<HrDashboardPage> NewHrPageAsync() =>
+        new(await NewBrowserPageAsync(OfficeScreen), ScreenshotDirectory);
+
+    private async Task<IPage> NewBrowserPageAsync(ViewportSize screen)
     {
         var context = await browser!.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = RootUri.ToString(),
-            ViewportSize = FrontDeskScreen,
+            ViewportSize = screen,
             Locale = "zh-CN",
             TimezoneId = "Asia/Shanghai",
         });
-        var page = await context.NewPageAsync();
-        return new InstitutionPage(page, ScreenshotDirectory);
+        return await context.NewPageAsync();
     }
 
     public async Task DisposeAsync()
