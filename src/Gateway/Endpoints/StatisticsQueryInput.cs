@@ -27,14 +27,14 @@ public static class StatisticsQueryInput
         var dimension = StatisticsDimension.None;
         if (groupBy is not null)
         {
-            var index = Dimensions.ToList().FindIndex(d => string.Equals(d, groupBy, StringComparison.OrdinalIgnoreCase));
-            if (index < 0)
+            var named = Enum.GetValues<StatisticsDimension>().Where(d => string.Equals(NameOf(d), groupBy, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (named.Count == 0)
             {
                 v.Add("groupBy", $"groupBy is one of: {string.Join(", ", Dimensions)}.");
             }
             else
             {
-                dimension = Enum.GetValues<StatisticsDimension>()[index];
+                dimension = named[0];
             }
         }
 

@@ -100,12 +100,11 @@ public sealed record BatchStatistics(
     public int Remaining => Math.Max(0, Facts.Quantity - Counts.Live);
 }
 
-/// <summary>One consumer's part of an answer: its rows, its batches, and how far it has counted.</summary>
+/// <summary>One consumer's part of an answer: its rows and its batches.</summary>
 [GenerateSerializer, Immutable, Alias("StatisticsSlice")]
 public sealed record StatisticsSlice(
     [property: Id(0)] ImmutableArray<StatisticsRow> Rows,
-    [property: Id(1)] ImmutableArray<BatchStatistics> Batches,
-    [property: Id(2)] EventCursor CountedThrough);
+    [property: Id(1)] ImmutableArray<BatchStatistics> Batches);
 
 /// <summary>Statistics over every stream: the grouped rows (ordered by key) and the batches in scope.</summary>
 [GenerateSerializer, Immutable, Alias("StatisticsAnswer")]

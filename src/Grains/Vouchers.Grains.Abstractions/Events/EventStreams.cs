@@ -19,6 +19,4 @@ public static class EventStreams
 
     /// <summary>The key of stream <paramref name="stream"/>, of its pump and of each consumer grain of it.</summary>
     public static string KeyOf(int stream) => stream.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    public static int Parse(string key) => int.Parse(key, System.Globalization.CultureInfo.InvariantCulture);
 }

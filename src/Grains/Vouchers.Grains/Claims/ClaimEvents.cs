@@ -8,15 +8,11 @@ namespace Vouchers.Grains.Claims;
 /// </summary>
 public static class ClaimEvents
 {
-    public static string ClaimedId(string code) => $"claimed/{code}";
-
-    public static string ReturnedId(string code) => $"returned/{code}";
-
     public static VoucherEvent Claimed(StoredClaim claim) =>
-        new(ClaimedId(claim.Code), EventKind.Claimed, claim.ClaimedAt, claim.BatchId, ActorKind.Channel, claim.ChannelId,
+        new($"claimed/{claim.Code}", EventKind.Claimed, claim.ClaimedAt, claim.BatchId, ActorKind.Channel, claim.ChannelId,
             claim.Code, claim.PersonKey, claim.Profile, claim.ChannelId, Amount: claim.SubsidyAmount);
 
     public static VoucherEvent Returned(StoredClaim claim, DateTimeOffset at, string returnedBy) =>
-        new(ReturnedId(claim.Code), EventKind.Returned, at, claim.BatchId, ActorKind.Channel, returnedBy,
+        new($"returned/{claim.Code}", EventKind.Returned, at, claim.BatchId, ActorKind.Channel, returnedBy,
             claim.Code, claim.PersonKey, claim.Profile, claim.ChannelId, Amount: claim.SubsidyAmount);
 }

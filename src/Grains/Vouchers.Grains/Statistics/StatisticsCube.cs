@@ -110,10 +110,7 @@ public sealed class StatisticsCube(StatisticsState state)
             .Where(b => InScope(query, b.Key))
             .Select(b => new BatchStatistics(b.Key, b.Value, perBatch.GetValueOrDefault(b.Key, StatisticsCounts.Zero)))
             .ToImmutableArray();
-        return new StatisticsSlice(
-            [.. rows.Select(r => new StatisticsRow(r.Key, r.Value))],
-            batches,
-            state.Cursor);
+        return new StatisticsSlice([.. rows.Select(r => new StatisticsRow(r.Key, r.Value))], batches);
     }
 
     public static string CellKey(string batchId, DateOnly day, string region, string ageBand, string gender, string group, string channel, string institution) =>
