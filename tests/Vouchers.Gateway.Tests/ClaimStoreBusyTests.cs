@@ -74,6 +74,9 @@ public sealed class SwitchableClaimStore : IClaimStore
 
     public Task<bool> SetQuantityAsync(string batchId, int quantity, CancellationToken cancellationToken = default) =>
         Inner.SetQuantityAsync(batchId, quantity, cancellationToken);
+
+    public Task<IReadOnlyList<StoredClaim>> ListExpiringAsync(ExpiryPosition after, DateTimeOffset through, int max, CancellationToken cancellationToken = default) =>
+        Inner.ListExpiringAsync(after, through, max, cancellationToken);
 }
 
 /// <summary>The zero-setup gateway whose co-hosted silo stores claims in a <see cref="SwitchableClaimStore"/>.</summary>

@@ -59,7 +59,7 @@ public sealed class StatisticsEndpointTests(GatewayFactory gateway) : IClassFixt
         await guangdong.ApproveAsync(application.Id, vouchers[0]);
         await guangdong.DisburseAsync(application.Id);
 
-        var expected = new StatisticsRowView("", Claimed: 4, Returned: 1, Live: 3, Used: 2, CheckedIn: 0, SubsidyApplied: 1, SubsidyApproved: 1,
+        var expected = new StatisticsRowView("", Claimed: 4, Returned: 1, Live: 3, Expired: 0, Used: 2, CheckedIn: 0, SubsidyApplied: 1, SubsidyApproved: 1,
             SubsidyRejected: 0, Redeemed: 1, FundsCommitted: 2400m, FundsDisbursed: 800m);
         var statistics = await Poll.UntilAsync(
             async () => await VoucherApi.ReadAsync<StatisticsResponse>(await guangdong.GetAsync($"/api/v1/admin/statistics?batchId={batch.Id}&groupBy=institution"), HttpStatusCode.OK),

@@ -9,7 +9,8 @@ public sealed class SchemaMigrationTests : IAsyncLifetime
 {
     private static readonly string[] AllMigrations =
         ["0001_orleans_main", "0002_orleans_clustering", "0003_orleans_persistence", "0004_orleans_reminders", "0005_vouchers_claims",
-         "0006_verification_records", "0007_vouchers_batch_stock", "0008_audit_records", "0009_vouchers_events"];
+         "0006_verification_records", "0007_vouchers_batch_stock", "0008_audit_records", "0009_vouchers_events",
+         "0010_vouchers_claims_expiry"];
 
     /// <summary>Every key the 10.4.2 ADO.NET clustering, persistence and reminder providers look up at start-up.</summary>
     private static readonly string[] ProviderQueryKeys =

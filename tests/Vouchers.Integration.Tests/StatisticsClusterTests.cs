@@ -15,9 +15,9 @@ using Xunit.Abstractions;
 namespace Vouchers.Integration.Tests;
 
 /// <summary>
-/// The event pipeline in cluster mode: a silo process on PostgreSQL, a burst with returns, uses and a redemption, and
-/// the statistics compared with what the claims table and the vouchers' stored states say, and with the statistics
-/// counted again from the stored events.
+/// The event pipeline in cluster mode: a silo process on PostgreSQL, a burst with returns, uses and a redemption, a
+/// batch whose vouchers expire, and the statistics compared with what the claims table and the vouchers' stored states
+/// say, and with the statistics counted again from the stored events.
 /// </summary>
 public sealed class StatisticsClusterTests(ITestOutputHelper output) : IAsyncLifetime
 {
@@ -25,7 +25,9 @@ public sealed class StatisticsClusterTests(ITestOutputHelper output) : IAsyncLif
 
     private VoucherCluster cluster = null!;
 
-    public async Task InitializeAsync() => cluster = await VoucherCluster.StartAsync();
+    // Expired events a second after the expiry instant, swept every second: a test batch expires while it runs.
+    public async Task InitializeAsync() =>
+        cluster = await VoucherCluster.StartAsync(null, "--Events:ExpiryGrace=00:00:01", "--Events:ExpirySweepInterval=00:00:01");
 
     public async Task DisposeAsync() => await cluster.DisposeAsync();
 
@@ -66,7 +68,7 @@ public sealed class StatisticsClusterTests(ITestOutputHelper output) : IAsyncLif
         var claimed = claims.Sum(c => c.Claimed);
         var returned = claims.Sum(c => c.Returned);
         Assert.Equal((Math.Min(quantity, people), returns), (claimed, returned));
-        var truth = new StatisticsRowView("", claimed, returned, claimed - returned,
+        var truth = new StatisticsRowView("", claimed, returned, claimed - returned, Expired: 0,
             Used: StatesOf("Used", "SubsidyApplied", "Redeemed"), CheckedIn: 0, SubsidyApplied: 2, SubsidyApproved: 2, SubsidyRejected: 0,
             Redeemed: StatesOf("Redeemed"), FundsCommitted: (claimed - returned) * 800m, FundsDisbursed: StatesOf("Redeemed") * 800m);
         Assert.Equal((uses, 2), (truth.Used, truth.Redeemed));
@@ -108,6 +110,54 @@ public sealed class StatisticsClusterTests(ITestOutputHelper output) : IAsyncLif
         var lines = Encoding.UTF8.GetString(bytes[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("分组 (gender),领取 (claimed)", lines[0], StringComparison.Ordinal);
         Assert.Equal(statistics.Rows.Count + 1, lines.Length);
+    });
+
+    [Fact]
+    public Task VouchersNeitherUsedNorReturnedByTheirExpiryAreCountedExpiredOnceAsTheStoredTruthSays() => cluster.RunAsync(async () =>
+    {
+        const int people = 24, returns = 4, uses = 6;
+        var gateway = cluster.CreateGateway();
+        await cluster.WaitUntilReadyAsync(gateway);
+        using var api = new DemoClients(gateway);
+        var expiry = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 15);
+        var batch = VoucherApi.NewBatch(people, subsidyAmount: 500m) with { ClaimClosesAt = expiry, DaysValidAfterClaim = null, FixedExpiry = expiry };
+        var batchId = (await api.Admin.CreateActiveBatchAsync(batch)).Id;
+        var burst = await ClaimBurst.RunAsync(api, batchId, [.. Enumerable.Range(1, people).Select(n => (n, $"expiring-{n}"))], concurrency: 8);
+        Assert.Empty(burst.Unexpected);
+        var holders = burst.Acknowledged.OrderBy(h => h.Key).ToList();
+        await Task.WhenAll(holders.Take(returns).Select(h => api.Channel.ReturnAsync(TestPerson.Number(h.Key), h.Value)));
+        foreach (var (_, code) in holders.Skip(returns).Take(uses))
+        {
+            await api.Institution.UseAsync(code);
+        }
+
+        Assert.True(DateTimeOffset.UtcNow < expiry, "The claims, returns and uses took longer than the batch's validity.");
+
+        // The truth as stored, once the vouchers have expired: claims not returned whose voucher's state says unused.
+        await Task.Delay(expiry - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1));
+        var live = await cluster.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM vouchers_claims WHERE batch_id = @batch AND returned_at IS NULL AND expires_at <= now()", ("batch", batchId));
+        var usedStates = await cluster.Database.ScalarAsync<long>(
+            """
+            SELECT count(*) FROM orleans_grain_state WHERE payload IS NOT NULL
+            AND convert_from(payload, 'UTF8')::jsonb -> 'issue' ->> 'batchId' = @batch AND convert_from(payload, 'UTF8')::jsonb ->> 'status' = 'Used'
+            """, ("batch", batchId));
+        Assert.Equal((people - returns, uses), ((int)live, (int)usedStates));
+        var expired = (int)(live - usedStates);
+
+        var statistics = await Poll.UntilAsync(
+            async () => await VoucherApi.ReadAsync<StatisticsResponse>(await api.Admin.GetAsync($"/api/v1/admin/statistics?batchId={batchId}"), HttpStatusCode.OK),
+            s => s.Total.Expired == expired, Convergence, s => $"the statistics to count {expired} expired vouchers; last {s.Total.Expired}");
+        Assert.Equal((people, returns, uses, (people - returns - expired) * 500m),
+            (statistics.Total.Claimed, statistics.Total.Returned, statistics.Total.Used, statistics.Total.FundsCommitted));
+        Assert.Equal((long)expired, await cluster.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM vouchers_events WHERE batch_id = @batch AND kind = 'Expired' AND actor = 'System' AND occurred_at = @expiry",
+            ("batch", batchId), ("expiry", expiry)));
+
+        // Later sweeps add nothing.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var later = await VoucherApi.ReadAsync<StatisticsResponse>(await api.Admin.GetAsync($"/api/v1/admin/statistics?batchId={batchId}"), HttpStatusCode.OK);
+        Assert.Equal(statistics.Total, later.Total);
     });
 
     [Fact]

@@ -68,7 +68,7 @@ public static class AdminStatisticsEndpoints
         {
             var c = row.Counts;
             Csv.Field(csv, row.Key);
-            foreach (var count in new[] { c.Claimed, c.Returned, c.Live, c.Used, c.CheckedIn, c.SubsidyApplied, c.SubsidyApproved, c.SubsidyRejected, c.Redeemed })
+            foreach (var count in new[] { c.Claimed, c.Returned, c.Live, c.Expired, c.Used, c.CheckedIn, c.SubsidyApplied, c.SubsidyApproved, c.SubsidyRejected, c.Redeemed })
             {
                 csv.Append(',').Append(count.ToString(CultureInfo.InvariantCulture));
             }
@@ -87,6 +87,6 @@ public static class AdminStatisticsEndpoints
 
     /// <summary>Chinese column names with the API's in brackets, so the file reads in Excel and maps to the JSON.</summary>
     private static string Header(string groupBy) =>
-        $"分组 ({groupBy}),领取 (claimed),退还 (returned),有效 (live),使用 (used),签到 (checkedIn),补贴申请 (subsidyApplied)," +
+        $"分组 ({groupBy}),领取 (claimed),退还 (returned),有效 (live),过期 (expired),使用 (used),签到 (checkedIn),补贴申请 (subsidyApplied)," +
         "补贴通过 (subsidyApproved),补贴驳回 (subsidyRejected),兑付核销 (redeemed),承诺资金 (fundsCommitted),已拨付资金 (fundsDisbursed)";
 }

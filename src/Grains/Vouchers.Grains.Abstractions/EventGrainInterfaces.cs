@@ -21,6 +21,13 @@ public interface IEventPumpGrain : IGrainWithStringKey
 
     /// <summary>How far the pump has read.</summary>
     [Alias("GetPosition")] Task<EventCursor> GetPositionAsync();
+
+    /// <summary>
+    /// Writes the Expired events of the claims whose validity ended more than <c>Events:ExpiryGrace</c> ago, unused
+    /// and unreturned, since the last sweep (the pump does this every <c>Events:ExpirySweepInterval</c>); returns how
+    /// many it wrote.
+    /// </summary>
+    [Alias("SweepExpiries")] Task<int> SweepExpiriesAsync();
 }
 
 /// <summary>

@@ -3,14 +3,16 @@ using Vouchers.Contracts;
 namespace Vouchers.Http.Contracts;
 
 /// <summary>
-/// Counts of one group: claims (and those still live after returns), uses, check-ins, the subsidy steps and
-/// redemptions, with the subsidy committed by live claims and disbursed by redemptions, in yuan.
+/// Counts of one group: claims (and those still holding stock after returns), expiries (claims neither used nor
+/// returned within their validity), uses, check-ins, the subsidy steps and redemptions, with the subsidy committed by
+/// claims neither returned nor expired and disbursed by redemptions, in yuan.
 /// </summary>
 public sealed record StatisticsRowView(
     string Key,
     int Claimed,
     int Returned,
     int Live,
+    int Expired,
     int Used,
     int CheckedIn,
     int SubsidyApplied,
@@ -23,7 +25,7 @@ public sealed record StatisticsRowView(
     public static StatisticsRowView From(string key, StatisticsCounts c)
     {
         ArgumentNullException.ThrowIfNull(c);
-        return new(key, c.Claimed, c.Returned, c.Live, c.Used, c.CheckedIn, c.SubsidyApplied, c.SubsidyApproved, c.SubsidyRejected,
+        return new(key, c.Claimed, c.Returned, c.Live, c.Expired, c.Used, c.CheckedIn, c.SubsidyApplied, c.SubsidyApproved, c.SubsidyRejected,
             c.Redeemed, c.FundsCommitted, c.FundsDisbursed);
     }
 }

@@ -82,7 +82,23 @@ public sealed class ExpiryTests(ClusterFixture fixture)
         // The expired count is derived from persisted state and the clock, not kept in memory.
         await fixture.Cluster.DeactivateAsync(Grains.GetGrain<IBatchGrain>(batchId));
         Assert.Equal(counters, await Grains.CountersAsync(batchId));
+
+        // Their Expired events are written once the grace period after the expiry instant is over, by the engine, at
+        // the expiry instant, for the two unused vouchers only; sweeping again writes none.
+        var pump = Grains.GetGrain<IEventPumpGrain>(IEventPumpGrain.Key);
+        await pump.SweepExpiriesAsync();
+        Assert.Empty(await ExpiredEventsAsync(batchId));
+        AdvanceTo(expiry + new Grains.Events.EventOptions().ExpiryGrace + TimeSpan.FromSeconds(1));
+        await pump.SweepExpiriesAsync();
+        await pump.SweepExpiriesAsync();
+        var expired = await ExpiredEventsAsync(batchId);
+        Assert.Equal([returnedCode, unusedCode], expired.Select(e => e.Code).Order(StringComparer.Ordinal));
+        Assert.All(expired, e => Assert.Equal((expiry, ActorKind.System, TestData.Subsidy), (e.At, e.Actor, e.Amount)));
     }
+
+    private async Task<List<VoucherEvent>> ExpiredEventsAsync(string batchId) =>
+        [.. (await fixture.Events.ReadAsync(EventCursor.Start, int.MaxValue)).Select(e => e.Event)
+            .Where(e => e.BatchId == batchId && e.Kind == EventKind.Expired)];
 
     [Fact]
     public async Task VouchersClaimedOnDifferentChinaDaysExpireOnDifferentDays()

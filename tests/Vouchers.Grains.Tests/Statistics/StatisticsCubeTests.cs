@@ -37,6 +37,7 @@ public sealed class StatisticsCubeTests
             Step(c1, EventKind.SubsidyApplied, Day1.AddDays(2), "school-a", 800m),
             Step(c1, EventKind.Redeemed, Day1.AddDays(3), "school-a", 800m),
             Step(c4, EventKind.Used, Day1.AddHours(3), "school-b"),
+            Step(c3, EventKind.Expired, Day1.AddDays(2), amount: 800m),
         ];
     }
 
@@ -58,9 +59,18 @@ public sealed class StatisticsCubeTests
     public void TotalsCountEveryStepAndTheFundsClaimsCommitAndRedemptionsDisburse()
     {
         var total = Assert.Single(Rows(Counted(History()), new StatisticsQuery(""))).Value;
-        Assert.Equal(new StatisticsCounts(Claimed: 4, Returned: 1, Used: 2, CheckedIn: 0, SubsidyApplied: 1, SubsidyApproved: 0,
-            SubsidyRejected: 0, Redeemed: 1, FundsCommitted: 800m * 2 + 500m, FundsDisbursed: 800m), total);
-        Assert.Equal(3, total.Live);
+        Assert.Equal(new StatisticsCounts(Claimed: 4, Returned: 1, Expired: 1, Used: 2, CheckedIn: 0, SubsidyApplied: 1, SubsidyApproved: 0,
+            SubsidyRejected: 0, Redeemed: 1, FundsCommitted: 800m + 500m, FundsDisbursed: 800m), total);
+        Assert.Equal(3, total.Live); // an expired claim still took its unit of stock
+    }
+
+    [Fact]
+    public void CountsWrittenBeforeExpiriesWereCountedReadAsNoneAndCountThemFromThenOn()
+    {
+        var tally = new Tally { Counts = [4, 1, 2, 0, 1, 0, 0, 1], Committed = 2100m };
+        Assert.Equal((4, 0), (tally.ToCounts().Claimed, tally.ToCounts().Expired));
+        tally.Add(8);
+        Assert.Equal((4, 1, Tally.Measures), (tally.ToCounts().Claimed, tally.ToCounts().Expired, tally.Counts.Length));
     }
 
     [Fact]

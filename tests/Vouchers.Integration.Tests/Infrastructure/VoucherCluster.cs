@@ -21,10 +21,13 @@ internal sealed class VoucherCluster : IAsyncDisposable
     private readonly List<SiloProcess> silos = [];
     private readonly List<ClusterGatewayFactory> gateways = [];
 
-    private VoucherCluster(TestDatabase database, SiloSettings settings)
+    private readonly string[] siloArguments;
+
+    private VoucherCluster(TestDatabase database, SiloSettings settings, string[] siloArguments)
     {
         Database = database;
         Settings = settings;
+        this.siloArguments = siloArguments;
     }
 
     public TestDatabase Database { get; }
@@ -35,15 +38,16 @@ internal sealed class VoucherCluster : IAsyncDisposable
 
     /// <summary>
     /// Creates and migrates a database (on <paramref name="server"/>, by default the one scripts/test.sh started), then
-    /// starts one silo and waits until it is Active.
+    /// starts one silo and waits until it is Active. Every silo gets <paramref name="siloArguments"/> on its command
+    /// line (configuration, e.g. <c>--Events:ExpiryGrace=00:00:01</c>).
     /// </summary>
-    public static async Task<VoucherCluster> StartAsync(string? server = null)
+    public static async Task<VoucherCluster> StartAsync(string? server = null, params string[] siloArguments)
     {
         var database = await TestDatabase.CreateAsync(server);
         var id = "it-" + Guid.NewGuid().ToString("N")[..12];
         var siloPort = FreePort.Next();
         var gatewayPort = FreePort.Next(siloPort);
-        var cluster = new VoucherCluster(database, new SiloSettings(database.ConnectionString, id, id, siloPort, gatewayPort));
+        var cluster = new VoucherCluster(database, new SiloSettings(database.ConnectionString, id, id, siloPort, gatewayPort), siloArguments);
         try
         {
             await database.MigrateAsync();
@@ -61,7 +65,7 @@ internal sealed class VoucherCluster : IAsyncDisposable
     public async Task<SiloProcess> StartSiloAsync()
     {
         var known = await MembershipAsync();
-        var silo = SiloProcess.Start(Settings, $"silo-{silos.Count + 1}");
+        var silo = SiloProcess.Start(Settings, $"silo-{silos.Count + 1}", siloArguments);
         silos.Add(silo);
         Silo = silo;
         await Poll.UntilAsync(async () =>

@@ -62,6 +62,50 @@ public abstract class ClaimStoreContractTests
     }
 
     [Fact]
+    public async Task ClaimsAreWalkedInExpiryOrderAndTheSweepWritesOneExpiredEventForEachClaimNeitherUsedNorReturned()
+    {
+        var store = await CreateStoreAsync();
+        var batchId = NewId("batch");
+        var instant = new DateTimeOffset(2090, 1, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(Random.Shared.Next(1_000_000)); // no other test's claims expire near it
+        var profile = new ClaimantProfile("440305", 52, Gender.Male, "");
+        StoredClaim Claim(int hours) => NewClaim(batchId, NewId("person")) with { ExpiresAt = instant.AddHours(hours), Profile = profile };
+        var (first, tied, returned, used, later) = (Claim(1), Claim(1), Claim(2), Claim(3), Claim(5));
+        foreach (var claim in new[] { later, used, returned, tied, first })
+        {
+            Assert.Equal(AppendOutcome.Stored, await store.AppendAsync(claim));
+        }
+
+        Assert.True(await store.MarkReturnedAsync(returned.Code, instant, "channel-1"));
+        await Events.AppendAsync([new VoucherEvent(ClaimEvents.UsedId(used.Code), EventKind.Used, instant, batchId, ActorKind.Institution, "inst-1",
+            used.Code, used.PersonKey, profile, used.ChannelId, "inst-1", Mode: UseMode.Offline)]);
+
+        // The walk: by expiry instant, then by code; a step starts after where the last one ended.
+        var start = new ExpiryPosition(instant, "");
+        var through = instant.AddHours(4);
+        var inOrder = new[] { first, tied }.OrderBy(c => c.Code, StringComparer.Ordinal).Append(returned).Append(used).Select(c => c.Code).ToList();
+        var step1 = await store.ListExpiringAsync(start, through, 3);
+        var step2 = await store.ListExpiringAsync(new ExpiryPosition(step1[^1].ExpiresAt, step1[^1].Code), through, 3);
+        Assert.Equal(inOrder, [.. step1.Concat(step2).Select(c => c.Code)]);
+        Assert.Equal(returned.ExpiresAt, step1[^1].ExpiresAt);
+        Assert.NotNull(step1[^1].ReturnedAt);
+
+        // The sweep writes the Expired events of the two unused, unreturned claims; a second sweep writes nothing new.
+        var (reached, expired, walked) = await ExpirySweep.StepAsync(store, Events, start, through, 100);
+        Assert.Equal((new ExpiryPosition(used.ExpiresAt, used.Code), 2, 4), (reached, expired, walked));
+        await ExpirySweep.StepAsync(store, Events, start, through, 1);
+        await ExpirySweep.StepAsync(store, Events, start, through, 100);
+        var stored = (await Events.ReadAsync(EventCursor.Start, 1_000_000))
+            .Where(e => e.Event.BatchId == batchId && e.Event.Kind == EventKind.Expired).Select(e => e.Event).ToList();
+        Assert.Equal(
+            [.. new[] { first, tied }.Select(c => new VoucherEvent($"expired/{c.Code}", EventKind.Expired, c.ExpiresAt, batchId, ActorKind.System, "",
+                c.Code, c.PersonKey, profile, c.ChannelId, Amount: c.SubsidyAmount)).OrderBy(e => e.Id, StringComparer.Ordinal)],
+            stored.OrderBy(e => e.Id, StringComparer.Ordinal));
+
+        // Nothing is due after the last claim expiring by then.
+        Assert.Empty(await store.ListExpiringAsync(reached, through, 100));
+    }
+
+    [Fact]
     public async Task AppendedClaimIsFoundByCodePersonAndShardAndCounted()
     {
         var store = await CreateStoreAsync();

@@ -58,11 +58,14 @@ public sealed record StatisticsQuery(
     public bool FiltersPeople => RegionPrefix is not null || ChannelId is not null || InstitutionId is not null;
 }
 
-/// <summary>Counts of changes; funds in yuan.</summary>
+/// <summary>
+/// Counts of changes; funds in yuan: committed by claims neither returned nor expired, disbursed by redemptions.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("StatisticsCounts")]
 public sealed record StatisticsCounts(
     [property: Id(0)] int Claimed,
     [property: Id(1)] int Returned,
+    [property: Id(10)] int Expired,
     [property: Id(2)] int Used,
     [property: Id(3)] int CheckedIn,
     [property: Id(4)] int SubsidyApplied,
@@ -72,13 +75,13 @@ public sealed record StatisticsCounts(
     [property: Id(8)] decimal FundsCommitted,
     [property: Id(9)] decimal FundsDisbursed)
 {
-    public static StatisticsCounts Zero { get; } = new(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    public static StatisticsCounts Zero { get; } = new(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     /// <summary>Claims not returned.</summary>
     public int Live => Claimed - Returned;
 
     public static StatisticsCounts operator +(StatisticsCounts a, StatisticsCounts b) =>
-        new(a.Claimed + b.Claimed, a.Returned + b.Returned, a.Used + b.Used, a.CheckedIn + b.CheckedIn,
+        new(a.Claimed + b.Claimed, a.Returned + b.Returned, a.Expired + b.Expired, a.Used + b.Used, a.CheckedIn + b.CheckedIn,
             a.SubsidyApplied + b.SubsidyApplied, a.SubsidyApproved + b.SubsidyApproved, a.SubsidyRejected + b.SubsidyRejected,
             a.Redeemed + b.Redeemed, a.FundsCommitted + b.FundsCommitted, a.FundsDisbursed + b.FundsDisbursed);
 }

@@ -66,6 +66,16 @@ public enum AppendOutcome
     Busy = 4,
 }
 
+/// <summary>
+/// Where a walk through the claims in expiry order stands: after the claim that expires at <see cref="ExpiresAt"/>
+/// with <see cref="Code"/> (codes ordered by ordinal comparison, PostgreSQL's "C" collation). <see cref="Start"/> is before every claim.
+/// </summary>
+[GenerateSerializer]
+public readonly record struct ExpiryPosition([property: Id(0)] DateTimeOffset ExpiresAt, [property: Id(1)] string Code)
+{
+    public static ExpiryPosition Start { get; } = new(DateTimeOffset.MinValue, "");
+}
+
 /// <summary>Stored claims of one batch, counted from the rows themselves (reconciliation and tests).</summary>
 public sealed record ClaimCounts(int Total, int Returned)
 {
@@ -103,6 +113,12 @@ public interface IClaimStore
     Task<bool> MarkReturnedAsync(string code, DateTimeOffset at, string returnedBy, CancellationToken cancellationToken = default);
 
     Task<ClaimCounts> CountAsync(string batchId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Up to <paramref name="max"/> claims (returned ones included) whose validity ends after <paramref name="after"/>
+    /// and no later than <paramref name="through"/>, in expiry order (expiry instant, then code).
+    /// </summary>
+    Task<IReadOnlyList<StoredClaim>> ListExpiringAsync(ExpiryPosition after, DateTimeOffset through, int max, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Registers the batch's quantity with the store, which from then on refuses (<see cref="AppendOutcome.NoStock"/>)

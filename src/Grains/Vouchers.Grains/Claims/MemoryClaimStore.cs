@@ -112,6 +112,25 @@ public sealed class MemoryClaimStore(MemoryEventStore events) : IClaimStore
         }
     }
 
+    public Task<IReadOnlyList<StoredClaim>> ListExpiringAsync(ExpiryPosition after, DateTimeOffset through, int max, CancellationToken cancellationToken = default)
+    {
+        lock (gate)
+        {
+            IReadOnlyList<StoredClaim> due = [.. byCode.Values
+                .Where(c => c.ExpiresAt <= through && Compare(c, after) > 0)
+                .OrderBy(c => c.ExpiresAt)
+                .ThenBy(c => c.Code, StringComparer.Ordinal)
+                .Take(max)];
+            return Task.FromResult(due);
+        }
+
+        static int Compare(StoredClaim claim, ExpiryPosition position)
+        {
+            var byTime = claim.ExpiresAt.CompareTo(position.ExpiresAt);
+            return byTime != 0 ? byTime : string.CompareOrdinal(claim.Code, position.Code);
+        }
+    }
+
     public Task<ClaimCounts> CountAsync(string batchId, CancellationToken cancellationToken = default)
     {
         lock (gate)

@@ -16,4 +16,10 @@ public sealed class EventOptions
 
     /// <summary>How often a consumer with unsaved counts writes its state (never once per event).</summary>
     public TimeSpan SaveInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often the pump writes the Expired events of the claims that have expired since (<see cref="ExpirySweep"/>).</summary>
+    public TimeSpan ExpirySweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long after a claim's expiry instant its Expired event is written at the earliest.</summary>
+    public TimeSpan ExpiryGrace { get; set; } = TimeSpan.FromMinutes(1);
 }

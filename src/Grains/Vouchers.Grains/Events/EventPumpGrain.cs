@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Streams;
 using Vouchers.Contracts;
 using Vouchers.Events;
+using Vouchers.Grains.Claims;
 using Vouchers.Grains.Storage;
 
 namespace Vouchers.Grains.Events;
@@ -12,6 +13,9 @@ public sealed class EventPumpState
 {
     /// <summary>How far the pump had read when it last wrote; it may have read further since.</summary>
     [Id(0)] public EventCursor Cursor { get; set; }
+
+    /// <summary>How far the expiry sweep has walked: every claim up to here has its Expired event, if it expired.</summary>
+    [Id(1)] public ExpiryPosition Expiry { get; set; } = ExpiryPosition.Start;
 }
 
 /// <summary>
@@ -22,11 +26,14 @@ public sealed class EventPumpState
 /// the pump's position, so consumers of quiet streams keep up and notice a lost page even when nothing new happens.
 /// Delivery is at least once: the pump persists its position now and then, a page lost with a silo's memory (the
 /// streams are in memory) leaves a consumer with a broken chain, and the consumer makes the pump read again from its
-/// own written position (<see cref="RewindAsync"/>); consumers skip what they counted already.
+/// own written position (<see cref="RewindAsync"/>); consumers skip what they counted already. The pump also runs the
+/// expiry sweep (<see cref="ExpirySweep"/>), whose position it keeps in its state.
 /// </summary>
 internal sealed partial class EventPumpGrain(
     [PersistentState("pump", StorageNames.Vouchers)] IPersistentState<EventPumpState> state,
     IEventStore store,
+    IClaimStore claims,
+    TimeProvider time,
     IOptions<EventOptions> options,
     ILogger<EventPumpGrain> logger) : Grain, IEventPumpGrain
 {
@@ -44,6 +51,7 @@ internal sealed partial class EventPumpGrain(
     // operational timing, not the engine's business time.
     private long savedAt;
     private long heartbeatAt = long.MinValue / 2;
+    private long sweptAt = long.MinValue / 2;
     private IStreamProvider? streams;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -77,6 +85,42 @@ internal sealed partial class EventPumpGrain(
 
     public Task<EventCursor> GetPositionAsync() => Task.FromResult(cursor);
 
+    public async Task<int> SweepExpiriesAsync()
+    {
+        sweptAt = Environment.TickCount64;
+        var through = time.GetUtcNow() - options.Value.ExpiryGrace;
+        var size = Math.Max(1, options.Value.PageSize);
+        var position = state.State.Expiry;
+        var expired = 0;
+        var more = false;
+        for (var step = 0; step < 8; step++)
+        {
+            var (reached, written, walked) = await ExpirySweep.StepAsync(claims, store, position, through, size);
+            position = reached;
+            expired += written;
+            more = walked == size;
+            if (!more)
+            {
+                break;
+            }
+        }
+
+        if (more)
+        {
+            sweptAt = long.MinValue / 2; // more are due: the next pump goes on (a few steps a call, so publishing goes on too)
+        }
+
+        if (position != state.State.Expiry)
+        {
+            state.State.Expiry = position;
+            state.State.Cursor = cursor;
+            await state.WriteStateAsync();
+            LogSwept(expired, through);
+        }
+
+        return expired;
+    }
+
     public async Task PumpAsync()
     {
         try
@@ -107,6 +151,11 @@ internal sealed partial class EventPumpGrain(
                     await Stream(stream).OnNextAsync(new EventPage(stream, ChainEnd(stream), cursor, []));
                     chainEnds[stream] = cursor;
                 }
+            }
+
+            if (now - sweptAt >= (long)options.Value.ExpirySweepInterval.TotalMilliseconds)
+            {
+                await SweepExpiriesAsync();
             }
 
             if (cursor != state.State.Cursor && now - savedAt >= (long)SaveInterval.TotalMilliseconds)
@@ -142,6 +191,9 @@ internal sealed partial class EventPumpGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Event pump goes back from {Transaction}/{Sequence} to {ToTransaction}/{ToSequence}: a consumer missed a page")]
     private partial void LogRewound(long transaction, long sequence, long toTransaction, long toSequence);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Expiry sweep wrote {Expired} Expired events for claims expired by {Through}")]
+    private partial void LogSwept(int expired, DateTimeOffset through);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Event pump could not read or publish; it tries again")]
     private partial void LogPumpFailed(Exception exception);

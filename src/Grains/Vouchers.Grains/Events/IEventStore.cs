@@ -16,6 +16,9 @@ public interface IEventStore
     /// </summary>
     Task AppendAsync(IReadOnlyList<VoucherEvent> events, CancellationToken cancellationToken = default);
 
+    /// <summary>Which of the event ids are stored.</summary>
+    Task<IReadOnlySet<string>> FindStoredAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default);
+
     /// <summary>
     /// Up to <paramref name="max"/> events after <paramref name="after"/>, in commit order. Only events that no
     /// transaction still running can precede are returned, so a cursor never skips one.

@@ -37,6 +37,16 @@ public sealed class MemoryEventStore : IEventStore
         }
     }
 
+    public Task<IReadOnlySet<string>> FindStoredAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        lock (gate)
+        {
+            IReadOnlySet<string> stored = ids.Where(this.ids.Contains).ToHashSet(StringComparer.Ordinal);
+            return Task.FromResult(stored);
+        }
+    }
+
     public Task<ImmutableArray<PositionedEvent>> ReadAsync(EventCursor after, int max, CancellationToken cancellationToken = default)
     {
         lock (gate)

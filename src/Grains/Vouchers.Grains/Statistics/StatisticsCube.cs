@@ -144,6 +144,7 @@ public sealed class StatisticsCube(StatisticsState state)
         EventKind.SubsidyApproved => 5,
         EventKind.SubsidyRejected => 6,
         EventKind.Redeemed => 7,
+        EventKind.Expired => 8,
         _ => null,
     };
 
@@ -154,13 +155,13 @@ public sealed class StatisticsCube(StatisticsState state)
             tallies[key] = tally = new Tally();
         }
 
-        tally.Counts[measure]++;
+        tally.Add(measure);
         switch (e.Kind)
         {
             case EventKind.Claimed:
                 tally.Committed += e.Amount;
                 break;
-            case EventKind.Returned:
+            case EventKind.Returned or EventKind.Expired:
                 tally.Committed -= e.Amount;
                 break;
             case EventKind.Redeemed:

@@ -8,18 +8,33 @@ namespace Vouchers.Grains.Statistics;
 [GenerateSerializer]
 public sealed class Tally
 {
-    public const int Measures = 8;
+    public const int Measures = 9;
 
+    /// <summary>By measure; a state written before a measure existed has a shorter array (its counts of it are 0).</summary>
     [Id(0)] public int[] Counts { get; set; } = new int[Measures];
 
-    /// <summary>Subsidy of claims minus that of returns.</summary>
+    /// <summary>Subsidy of claims minus that of returns and expiries.</summary>
     [Id(1)] public decimal Committed { get; set; }
 
     /// <summary>Subsidy of redeemed vouchers.</summary>
     [Id(2)] public decimal Disbursed { get; set; }
 
+    public void Add(int measure)
+    {
+        if (Counts.Length < Measures)
+        {
+            var counts = Counts;
+            Array.Resize(ref counts, Measures);
+            Counts = counts;
+        }
+
+        Counts[measure]++;
+    }
+
     public StatisticsCounts ToCounts() =>
-        new(Counts[0], Counts[1], Counts[2], Counts[3], Counts[4], Counts[5], Counts[6], Counts[7], Committed, Disbursed);
+        new(Count(0), Count(1), Expired: Count(8), Count(2), Count(3), Count(4), Count(5), Count(6), Count(7), Committed, Disbursed);
+
+    private int Count(int measure) => measure < Counts.Length ? Counts[measure] : 0;
 }
 
 /// <summary>

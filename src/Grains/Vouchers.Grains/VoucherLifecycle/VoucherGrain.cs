@@ -80,7 +80,7 @@ internal sealed partial class VoucherGrain(
         state.State.CourseId = use.CourseId;
         state.State.ClassId = use.ClassId;
         var (actor, actorId) = use.Holder is { } online ? (ActorKind.Channel, online.ChannelId) : (ActorKind.Institution, use.InstitutionId);
-        state.State.Outbox.Add(EventOf(EventKind.Used, $"used/{Code}", state.State.UsedAt.Value, actor, actorId, use.InstitutionId) with { Mode = use.Mode });
+        state.State.Outbox.Add(EventOf(EventKind.Used, ClaimEvents.UsedId(Code), state.State.UsedAt.Value, actor, actorId, use.InstitutionId) with { Mode = use.Mode });
         await state.WriteStateAsync();
         await events.FlushAsync(state.State.Outbox);
         await Batch.OnUsedAsync(issue.ExpiresAt);

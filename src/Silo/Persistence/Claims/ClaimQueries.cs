@@ -73,6 +73,17 @@ internal sealed class ClaimQueries(NpgsqlDataSource dataSource)
         }
     }
 
+    public async Task<IReadOnlyList<StoredClaim>> ListExpiringAsync(ExpiryPosition after, DateTimeOffset through, int max, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(ClaimStatements.ListExpiring);
+        // No claim expires before 1970: the walk's start is sent as the epoch rather than as -infinity.
+        command.Parameters.AddWithValue("after_at", (after.ExpiresAt < DateTimeOffset.UnixEpoch ? DateTimeOffset.UnixEpoch : after.ExpiresAt).ToUniversalTime());
+        command.Parameters.AddWithValue("after_code", after.Code ?? "");
+        command.Parameters.AddWithValue("through", through.ToUniversalTime());
+        command.Parameters.AddWithValue("max", max);
+        return await ClaimRows.ReadClaimsAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<ClaimCounts> CountAsync(string batchId, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(ClaimStatements.Count);

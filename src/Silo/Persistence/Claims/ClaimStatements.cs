@@ -93,5 +93,12 @@ internal static class ClaimStatements
         VALUES (@batch_id, @quantity, (SELECT count(*) FROM vouchers_claims WHERE batch_id = @batch_id AND returned_at IS NULL))
         ON CONFLICT (batch_id) DO UPDATE SET quantity = excluded.quantity
         """;
+    // A step of the expiry walk (0010): the order and the comparison use the "C" collation, as the index does.
+    public const string ListExpiring = $"""
+        SELECT {Columns} FROM vouchers_claims
+        WHERE (expires_at, code COLLATE "C") > (@after_at, @after_code COLLATE "C") AND expires_at <= @through
+        ORDER BY expires_at, code COLLATE "C"
+        LIMIT @max
+        """;
     public const string Count = "SELECT count(*)::int, count(returned_at)::int FROM vouchers_claims WHERE batch_id = @batch_id";
 }

@@ -103,6 +103,9 @@ public sealed class PostgresClaimStore : IClaimStore, IAsyncDisposable
     public Task<bool> SetQuantityAsync(string batchId, int quantity, CancellationToken cancellationToken = default) =>
         TranslatedAsync(nameof(SetQuantityAsync), () => queries.SetQuantityAsync(batchId, quantity, cancellationToken));
 
+    public Task<IReadOnlyList<StoredClaim>> ListExpiringAsync(ExpiryPosition after, DateTimeOffset through, int max, CancellationToken cancellationToken = default) =>
+        TranslatedAsync(nameof(ListExpiringAsync), () => queries.ListExpiringAsync(after, through, max, cancellationToken));
+
     public Task<ClaimCounts> CountAsync(string batchId, CancellationToken cancellationToken = default) =>
         TranslatedAsync(nameof(CountAsync), () => queries.CountAsync(batchId, cancellationToken));
 

@@ -25,6 +25,8 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, ILogger<Post
         LIMIT @max
         """;
 
+    private const string Stored = "SELECT event_id FROM vouchers_events WHERE event_id = ANY(@ids)";
+
     public async Task AppendAsync(IReadOnlyList<VoucherEvent> events, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(events);
@@ -42,6 +44,33 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, ILogger<Post
         catch (DbException exception)
         {
             throw StorageFaults.Translate(logger, exception, exception, nameof(AppendAsync));
+        }
+    }
+
+    public async Task<IReadOnlySet<string>> FindStoredAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var stored = new HashSet<string>(StringComparer.Ordinal);
+        if (ids.Count == 0)
+        {
+            return stored;
+        }
+
+        try
+        {
+            await using var command = dataSource.CreateCommand(Stored);
+            command.Parameters.AddWithValue("ids", ids.ToArray());
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                stored.Add(reader.GetString(0));
+            }
+
+            return stored;
+        }
+        catch (DbException exception)
+        {
+            throw StorageFaults.Translate(logger, exception, exception, nameof(FindStoredAsync));
         }
     }
 
