@@ -79,6 +79,7 @@ app.UsePageFiles();
 app.UseMiddleware<FailedAuthenticationGuard>();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseActingAdminContext();
 app.UseRateLimiter();
 
 app.MapOpenApi();

@@ -1,4 +1,7 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Vouchers.Contracts;
+using Vouchers.Grains.Events;
 using Vouchers.Http.Contracts;
 using Vouchers.Testing;
 using Vouchers.Testing.Gateway;
@@ -72,6 +75,19 @@ public sealed class StatisticsEndpointTests(GatewayFactory gateway) : IClassFixt
         Assert.Equal(4, Assert.Single(byChannel.Rows, r => r.Key == Demo.NationalApp).Claimed);
         // An approval is the application's step: counted under its batch and institution, not under a claimant or channel.
         Assert.Equal(1, Assert.Single(byChannel.Rows, r => r.Key == "").SubsidyApproved);
+
+        // Each event names who acted: the admin's key for the batch and the review (down to the redemption the
+        // disbursement made), the channel for claims and returns, the institution for uses and the application.
+        var events = (await gateway.Services.GetRequiredService<IEventStore>().ReadAsync(EventCursor.Start, int.MaxValue))
+            .Select(e => e.Event).Where(e => e.BatchId == batch.Id).ToList();
+        string ActorOf(EventKind kind) => string.Join(",", events.Where(e => e.Kind == kind).Select(e => $"{e.Actor}:{e.ActorId}").Distinct());
+        Assert.Equal(
+            [$"Admin:{Demo.AdminGuangdong}", $"Admin:{Demo.AdminGuangdong}", $"Channel:{Demo.NationalApp}", $"Channel:{Demo.NationalApp}",
+             $"Institution:{Demo.SzSkillsSchool}", $"Institution:{Demo.SzSkillsSchool}", $"Admin:{Demo.AdminGuangdong}", $"Admin:{Demo.AdminGuangdong}",
+             $"Admin:{Demo.AdminGuangdong}"],
+            [ActorOf(EventKind.BatchDefined), ActorOf(EventKind.BatchActivated), ActorOf(EventKind.Claimed), ActorOf(EventKind.Returned),
+             ActorOf(EventKind.Used), ActorOf(EventKind.SubsidyApplied), ActorOf(EventKind.SubsidyApproved), ActorOf(EventKind.Redeemed),
+             ActorOf(EventKind.SubsidyDisbursed)]);
     }
 
     [Theory]

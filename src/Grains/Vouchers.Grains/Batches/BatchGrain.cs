@@ -305,7 +305,7 @@ internal sealed partial class BatchGrain(
         var now = state.State.UpdatedAt = time.GetUtcNow();
         if (change is { } kind && Definition is { } changed)
         {
-            state.State.Outbox.Add(new VoucherEvent($"batch/{Id}/{Guid.NewGuid():N}", kind, now, Id, ActorKind.Admin, "",
+            state.State.Outbox.Add(new VoucherEvent($"batch/{Id}/{Guid.NewGuid():N}", kind, now, Id, ActorKind.Admin, ActingAdmin.Current,
                 Batch: BatchFacts.Of(changed, state.State.Status)));
         }
 

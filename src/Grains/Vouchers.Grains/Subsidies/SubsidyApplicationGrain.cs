@@ -147,7 +147,7 @@ internal sealed class SubsidyApplicationGrain(
     }
 
     private VoucherEvent EventOf(EventKind kind, string id, decimal amount) =>
-        new(id, kind, time.GetUtcNow(), state.State.BatchId, ActorKind.Admin, "", InstitutionId: state.State.InstitutionId,
+        new(id, kind, time.GetUtcNow(), state.State.BatchId, ActorKind.Admin, ActingAdmin.Current, InstitutionId: state.State.InstitutionId,
             Amount: amount, ApplicationId: Id);
 
     private SubsidyApplicationView View() =>

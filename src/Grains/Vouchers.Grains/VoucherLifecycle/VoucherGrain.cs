@@ -152,7 +152,7 @@ internal sealed partial class VoucherGrain(
         state.State.Status = VoucherStatus.Used;
         state.State.ApplicationId = null;
         state.State.Outbox.Add(EventOf(EventKind.SubsidyRejected, $"subsidy-rejected/{Code}/{applicationId}", time.GetUtcNow(),
-            ActorKind.Admin, "", state.State.InstitutionId) with { ApplicationId = applicationId, Amount = state.State.Issue!.SubsidyAmount });
+            ActorKind.Admin, ActingAdmin.Current, state.State.InstitutionId) with { ApplicationId = applicationId, Amount = state.State.Issue!.SubsidyAmount });
         await state.WriteStateAsync();
         await events.FlushAsync(state.State.Outbox);
         return Done();
@@ -173,7 +173,7 @@ internal sealed partial class VoucherGrain(
         var issue = state.State.Issue!;
         state.State.Status = VoucherStatus.Redeemed;
         state.State.ClosedAt = time.GetUtcNow();
-        state.State.Outbox.Add(EventOf(EventKind.Redeemed, $"redeemed/{Code}", state.State.ClosedAt.Value, ActorKind.Admin, "",
+        state.State.Outbox.Add(EventOf(EventKind.Redeemed, $"redeemed/{Code}", state.State.ClosedAt.Value, ActorKind.Admin, ActingAdmin.Current,
             state.State.InstitutionId) with { ApplicationId = applicationId, Amount = issue.SubsidyAmount });
         await state.WriteStateAsync();
         await events.FlushAsync(state.State.Outbox);
