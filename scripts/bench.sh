@@ -67,6 +67,7 @@ ladder sold-out-storm engine baseline
 # Focused runs on the engine, from its sustained claim-burst maximum.
 claim_burst_at_half_max engine engine-split                # latency with headroom
 verify_during_burst                                        # scan-gun-verify while a burst runs at half the maximum
+events_cost                                                # restarted with Events__Enabled on / off: at the maximum and 1.5×
 scaling_runs Claims__ShardsPerBatch shards "$shard_counts"  # at the maximum, restarted with each stock-shard count
 scaling_runs Claims__MaxBatchSize group "$group_sizes"     # and with each group-commit size
 

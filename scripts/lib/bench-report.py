@@ -188,6 +188,24 @@ w(row(only("half-max", "engine-split"), "claim-burst at half the maximum, engine
 w(row(only("verify-during-burst"), "scan-gun-verify during the burst"))
 w(row(only("burst-under-verify"), "the claim burst meanwhile"))
 w("")
+cost = [x for x in steps if x["scenario"] == "events-cost"]
+w("What the events cost the claim path: the engine restarted with the event pipeline on and off (`Events__Enabled`;")
+w("off, nothing is written to the outbox and nothing published or counted), claim-burst at its sustained maximum, then")
+w("twice each, alternating, at 1.5 times it, where the engine is the limit and its throughput is its capacity.")
+w("")
+w("| configuration | offered /s | throughput /s | p50 / p95 / p99 ms | dropped | fail | sustained |")
+w("|---|---:|---:|---|---:|---:|---|")
+if not cost:
+    w("| not run (the engine sustained no claim-burst step) | – | – | – | – | – | – |")
+for x in cost:
+    w(row(x, x["target"].replace("engine ", "") + ("" if x["attempt"] == 1 else f" (above the maximum, run {x['attempt'] - 1})")))
+w("")
+over = {v: [rps(x) for x in cost if x["attempt"] > 1 and x["target"] == f"engine events={v}" and x["s"]] for v in ("on", "off")}
+if over["on"] and over["off"]:
+    on, off = sum(over["on"]) / len(over["on"]), sum(over["off"]) / len(over["off"])
+    w(f"Above the maximum, with the events on the engine answered {on:.0f} claims/s on average, off {off:.0f}/s: the events cost")
+    w(f"**{100 * (1 - on / off):.1f} %** of the claim path's throughput (the target is at most 10 %).")
+    w("")
 scaling = [x for x in steps if x["scenario"] == "scaling"]
 w("Scaling: claim-burst at the engine's sustained maximum, the engine restarted with another number of stock shards")
 w("per batch (`Claims__ShardsPerBatch`, default 4) or of claims per group commit (`Claims__MaxBatchSize`, default 512;")
@@ -226,7 +244,7 @@ w("| target | measured | met |")
 w("|---|---|---|")
 w(f"| scan-gun-verify p99 ≤ 5 ms at 10,000/s | {(ms(p99(v10)) + ' ms (best attempt)') if v10 else 'not run'} | {'yes' if v10 and p99(v10) is not None and p99(v10) <= 5 and v10['s']['droppedCount'] == 0 else '**no**'} |")
 w("")
-CLAIM_RUNS = ("claim-burst", "half-max", "burst-under-verify", "scaling", "sold-out-storm")
+CLAIM_RUNS = ("claim-burst", "half-max", "burst-under-verify", "events-cost", "scaling", "sold-out-storm")
 KINDS = ("fresh", "repeat", "replay", "sold-out")
 def kind(x, name):
     """A claim step's answers of one kind (the runner's step of that name); a sold-out storm's answers are all sold-out."""

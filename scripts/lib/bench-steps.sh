@@ -9,6 +9,7 @@
 #   ladder SCENARIO TARGET...               every target climbs the scenario's rates (BENCH_*_RATES) in turn
 #   claim_burst_at_half_max TARGET...       claim-burst at half of each target's sustained maximum
 #   verify_during_burst                     scan-gun-verify on the engine while a claim burst runs at half its maximum
+#   events_cost                            claim-burst with the events on and off, at the maximum and above it
 #   scaling_runs SETTING NAME "VALUES"      claim-burst at the engine's maximum, the engine restarted with each value
 
 # cpu_sample: prints "<all CPU ticks> <busy ticks> <ticks of this run's processes>" of the box so far. This run's
@@ -194,6 +195,28 @@ verify_during_burst() {
   sleep "$warmup_seconds"
   step_warmup="$(python3 -c "print($warmup_seconds + 5)")s" step engine "${url_of[engine]}" scan-gun-verify "$verify_during_rate" 1 verify-during-burst || true
   wait "$burst_pid" || true
+}
+
+# events_cost: what the events cost the claim path (each claim's event written in its group's INSERT, each grain
+# change's with its state, the pump and the statistics consuming them). The engine restarted (and primed) with
+# Events__Enabled=true and =false in turn: at its sustained claim-burst maximum (latency), then twice each, alternating,
+# at 1.5 times it, where the engine is the limit and its throughput is its capacity.
+events_cost() {
+  local max over round value
+  max="$(sustained_max claim-burst engine)"
+  [ "$max" -gt 0 ] || return 0
+  over=$((max * 3 / 2))
+  for round in 1 2 3; do
+    for value in on off; do
+      restart_engine "events-$value" "Events__Enabled=$([ "$value" = on ] && echo true || echo false)"
+      prime claim-burst engine
+      if [ "$round" = 1 ]; then
+        step "engine events=$value" "${url_of[engine]}" claim-burst "$max" 1 events-cost || true
+      else
+        step "engine events=$value" "${url_of[engine]}" claim-burst "$over" "$round" events-cost || true
+      fi
+    done
+  done
 }
 
 # scaling_runs SETTING NAME "VALUES": claim-burst at the engine's sustained maximum, the engine restarted (and primed)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using Vouchers.Contracts;
 using Vouchers.Grains.Claims;
 using Vouchers.Grains.Events;
 using Vouchers.Silo.Persistence.Claims;
@@ -47,6 +48,19 @@ public sealed class PostgresClaimStoreTests : ClaimStoreContractTests, IAsyncLif
     protected override Task<IClaimStore> CreateStoreAsync() => Task.FromResult<IClaimStore>(CreateStore(new ClaimStoreOptions()));
 
     protected override IEventStore Events => new PostgresEventStore(dataSource, NullLogger<PostgresEventStore>.Instance);
+
+    [Fact]
+    public async Task WithEventsOffClaimsAndReturnsAreStoredWithoutEvents()
+    {
+        var store = CreateStore(new ClaimStoreOptions(), writeEvents: false);
+        var claim = NewClaim(NewId("batch"), NewId("person"));
+
+        Assert.Equal(AppendOutcome.Stored, await store.AppendAsync(claim));
+        Assert.True(await store.MarkReturnedAsync(claim.Code, claim.ClaimedAt.AddHours(1), "channel-1"));
+
+        Assert.NotNull((await store.GetAsync(claim.Code))?.ReturnedAt);
+        Assert.DoesNotContain(await Events.ReadAsync(EventCursor.Start, 1_000_000), e => e.Event.BatchId == claim.BatchId);
+    }
 
     [Fact]
     public async Task ConcurrentAppendsShareInsertRoundTrips()
@@ -318,9 +332,9 @@ public sealed class PostgresClaimStoreTests : ClaimStoreContractTests, IAsyncLif
         Assert.Equal((PostgresErrorCodes.CheckViolation, "ck_vouchers_claims_shard"), (negativeShard.SqlState, negativeShard.ConstraintName));
     }
 
-    private PostgresClaimStore CreateStore(ClaimStoreOptions options)
+    private PostgresClaimStore CreateStore(ClaimStoreOptions options, bool writeEvents = true)
     {
-        var store = new PostgresClaimStore(dataSource, options, NullLogger<PostgresClaimStore>.Instance);
+        var store = new PostgresClaimStore(dataSource, options, NullLogger<PostgresClaimStore>.Instance, writeEvents);
         stores.Add(store);
         return store;
     }

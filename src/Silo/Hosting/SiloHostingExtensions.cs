@@ -39,6 +39,7 @@ public static class SiloHostingExtensions
         silo.Services.Configure<StockOptions>(configuration.GetSection(StockOptions.Section));
         silo.Services.Configure<RecordOptions>(configuration.GetSection(RecordOptions.Section));
         silo.Services.Configure<EventOptions>(configuration.GetSection(EventOptions.Section));
+        var events = configuration.GetSection(EventOptions.Section).Get<EventOptions>() ?? new EventOptions();
         silo.Services.TryAddSingleton<VerificationRecordWriter>();
 
         var connectionString = configuration.GetConnectionString(VoucherClusterOptions.ConnectionStringName);
@@ -48,7 +49,7 @@ public static class SiloHostingExtensions
                 .AddMemoryGrainStorage(StorageNames.Vouchers, o => o.GrainStorageSerializer = serializer)
                 .AddMemoryGrainStorage(PubSubStore)
                 .UseInMemoryReminderService();
-            silo.Services.TryAddSingleton<MemoryEventStore>();
+            silo.Services.TryAddSingleton(_ => new MemoryEventStore(keep: events.Enabled));
             silo.Services.TryAddSingleton<IEventStore>(sp => sp.GetRequiredService<MemoryEventStore>());
             silo.Services.TryAddSingleton<IClaimStore, MemoryClaimStore>();
             silo.Services.TryAddSingleton<IVerificationRecordStore>(sp =>
@@ -97,12 +98,14 @@ public static class SiloHostingExtensions
             silo.Services.TryAddSingleton<IClaimStore>(sp => new PostgresClaimStore(
                 sp.GetRequiredService<NpgsqlDataSource>(),
                 sp.GetRequiredService<IOptions<ClaimStoreOptions>>().Value,
-                sp.GetRequiredService<ILogger<PostgresClaimStore>>()));
+                sp.GetRequiredService<ILogger<PostgresClaimStore>>(),
+                writeEvents: events.Enabled));
             // Records share the claim store's small pool: a record group is one INSERT, a page one indexed query.
             silo.Services.TryAddSingleton<IVerificationRecordStore>(sp => new PostgresVerificationRecordStore(sp.GetRequiredService<NpgsqlDataSource>()));
             // So does the outbox: a grain's events are one INSERT, and the pump's read one indexed query.
-            silo.Services.TryAddSingleton<IEventStore>(sp => new PostgresEventStore(
-                sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<ILogger<PostgresEventStore>>()));
+            silo.Services.TryAddSingleton<IEventStore>(sp => events.Enabled
+                ? new PostgresEventStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<ILogger<PostgresEventStore>>())
+                : new MemoryEventStore(keep: false));
             // So does the audit trail: a record is one INSERT, and admin changes are rare.
             silo.Services.TryAddSingleton<IAuditStore>(sp => new PostgresAuditStore(sp.GetRequiredService<NpgsqlDataSource>()));
         }
@@ -111,7 +114,11 @@ public static class SiloHostingExtensions
         // Events travel from the outbox to their consumers on in-memory streams; the outbox, the pump's position and the
         // consumers' written positions make the delivery at least once (docs/ARCHITECTURE.md, "Events").
         silo.AddMemoryStreams(EventStreams.Provider);
-        silo.Services.AddHostedService<EventPumpService>();
+        if (events.Enabled)
+        {
+            silo.Services.AddHostedService<EventPumpService>();
+        }
+
         return silo;
     }
 }

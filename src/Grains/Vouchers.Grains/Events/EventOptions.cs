@@ -5,6 +5,12 @@ public sealed class EventOptions
 {
     public const string Section = "Events";
 
+    /// <summary>
+    /// Whether changes write events at all. Off, nothing is written to the outbox, nothing is published and the
+    /// statistics stand still: a switch to measure what the events cost (docs/BENCHMARKS.md), not to run with.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>Streams the events are spread over (by batch), each with one pump and one consumer of each kind.</summary>
     public int Streams { get; set; } = 4;
 

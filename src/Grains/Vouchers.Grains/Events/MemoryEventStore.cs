@@ -5,9 +5,10 @@ namespace Vouchers.Grains.Events;
 
 /// <summary>
 /// The zero-setup outbox: the events in one list, in the order they were appended under one lock (the transaction of
-/// every cursor is 0). Nothing survives the process, like the rest of zero-setup mode.
+/// every cursor is 0). Nothing survives the process, like the rest of zero-setup mode. With <paramref name="keep"/>
+/// false (<see cref="EventOptions.Enabled"/> off, in either mode) it keeps nothing: appends are dropped.
 /// </summary>
-public sealed class MemoryEventStore : IEventStore
+public sealed class MemoryEventStore(bool keep = true) : IEventStore
 {
     private readonly Lock gate = new();
     private readonly HashSet<string> ids = new(StringComparer.Ordinal);
@@ -28,6 +29,11 @@ public sealed class MemoryEventStore : IEventStore
     public void Append(VoucherEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
+        if (!keep)
+        {
+            return;
+        }
+
         lock (gate)
         {
             if (ids.Add(e.Id))

@@ -6,9 +6,10 @@ namespace Vouchers.Silo.Persistence.Claims;
 
 /// <summary>
 /// The claim store's statements other than appends, one round trip each on a pooled connection. Database faults
-/// reach the caller untranslated.
+/// reach the caller untranslated. A return's event is written with it unless <paramref name="writeEvents"/> is false
+/// (<c>Events:Enabled</c> off).
 /// </summary>
-internal sealed class ClaimQueries(NpgsqlDataSource dataSource)
+internal sealed class ClaimQueries(NpgsqlDataSource dataSource, bool writeEvents)
 {
     public async Task<StoredClaim?> GetAsync(string code, CancellationToken cancellationToken)
     {
@@ -53,7 +54,7 @@ internal sealed class ClaimQueries(NpgsqlDataSource dataSource)
         await using var command = dataSource.CreateCommand(ClaimStatements.MarkReturned);
         command.Parameters.AddWithValue("code", code);
         command.Parameters.AddWithValue("at", at.ToUniversalTime());
-        EventRows.AddParameters(command, [ClaimEvents.Returned(claim, at, returnedBy)]);
+        EventRows.AddParameters(command, writeEvents ? [ClaimEvents.Returned(claim, at, returnedBy)] : []);
         return (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 1;
     }
 

@@ -13,12 +13,15 @@ internal sealed partial class GroupInsert
 {
     private readonly NpgsqlDataSource dataSource;
     private readonly ILogger logger;
+    private readonly bool writeEvents;
     private long flushes;
 
-    public GroupInsert(NpgsqlDataSource dataSource, ILogger logger)
+    /// <summary>Writes each claim's event with it unless <paramref name="writeEvents"/> is false (<c>Events:Enabled</c> off).</summary>
+    public GroupInsert(NpgsqlDataSource dataSource, ILogger logger, bool writeEvents)
     {
         this.dataSource = dataSource;
         this.logger = logger;
+        this.writeEvents = writeEvents;
     }
 
     /// <summary>INSERT round trips made so far, one per group.</summary>
@@ -116,7 +119,7 @@ internal sealed partial class GroupInsert
         command.Parameters.Add(Column("ages", rows, c => c.Profile?.Age));
         command.Parameters.Add(Column("genders", rows, c => c.Profile?.Gender.ToString()));
         command.Parameters.Add(Column("target_groups", rows, c => c.Profile?.TargetGroup));
-        EventRows.AddParameters(command, [.. rows.Select(row => ClaimEvents.Claimed(row.Claim))]);
+        EventRows.AddParameters(command, writeEvents ? [.. rows.Select(row => ClaimEvents.Claimed(row.Claim))] : []);
 
         Interlocked.Increment(ref flushes);
         // RETURNING rows arrive before the commit; the reader is disposed (read up to ReadyForQuery, after the

@@ -48,7 +48,12 @@ public sealed class PostgresClaimStore : IClaimStore, IAsyncDisposable
     private readonly GroupCommitWriter writer;
     private volatile bool disposed;
 
-    public PostgresClaimStore(NpgsqlDataSource dataSource, ClaimStoreOptions options, ILogger<PostgresClaimStore> logger)
+    /// <summary>
+    /// A store on <paramref name="dataSource"/>; claims and returns write their events unless
+    /// <paramref name="writeEvents"/> is false (<see cref="Vouchers.Grains.Events.EventOptions.Enabled"/> off, only to
+    /// measure what the events cost).
+    /// </summary>
+    public PostgresClaimStore(NpgsqlDataSource dataSource, ClaimStoreOptions options, ILogger<PostgresClaimStore> logger, bool writeEvents = true)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(options);
@@ -58,8 +63,8 @@ public sealed class PostgresClaimStore : IClaimStore, IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.QueueCapacity, 1, nameof(options.QueueCapacity));
 
         this.logger = logger;
-        queries = new ClaimQueries(dataSource);
-        insert = new GroupInsert(dataSource, logger);
+        queries = new ClaimQueries(dataSource, writeEvents);
+        insert = new GroupInsert(dataSource, logger, writeEvents);
         writer = new GroupCommitWriter(options, insert);
     }
 
