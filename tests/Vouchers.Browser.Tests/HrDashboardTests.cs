@@ -62,6 +62,8 @@ public sealed class HrDashboardTests(PageFixture fixture) : IClassFixture<PageFi
         // The claimants are from Shenzhen (division code 4403).
         await Expect(page.Regions.Locator("[data-key='4403']")).ToHaveCountAsync(1, new() { Timeout = 15_000 });
         await Expect(page.Regions.Locator("[data-key='4401']")).ToHaveCountAsync(1, new() { Timeout = 15_000 });
+        await Expect(page.Regions.Locator("[data-key='4403'] text.label")).ToHaveTextAsync("深圳市"); // named, not coded
+        await Expect(page.Page.Locator("#headline [data-figure='expired'] dd")).ToHaveTextAsync("0");
         await Expect(page.Page.Locator("#ages [data-key]")).Not.ToHaveCountAsync(0);
         await Expect(page.Page.Locator("#genders [data-key]")).Not.ToHaveCountAsync(0);
         await Expect(page.Page.Locator($"#channels [data-key='{Demo.NationalApp}']")).ToHaveCountAsync(1);

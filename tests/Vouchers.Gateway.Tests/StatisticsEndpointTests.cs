@@ -71,8 +71,16 @@ public sealed class StatisticsEndpointTests(GatewayFactory gateway) : IClassFixt
         Assert.Equal((2, 1, 1, 1, 800m), (school.Used, school.SubsidyApplied, school.SubsidyApproved, school.Redeemed, school.FundsDisbursed));
         Assert.Equal((4, 1), (Assert.Single(statistics.Rows, r => r.Key == "").Claimed, Assert.Single(statistics.Rows, r => r.Key == "").Returned));
 
+        // Grouped by region, each row names its division (in the CSV, right after the code).
+        var byCity = await VoucherApi.ReadAsync<StatisticsResponse>(await guangdong.GetAsync($"/api/v1/admin/statistics?batchId={batch.Id}&groupBy=city"), HttpStatusCode.OK);
+        Assert.All(byCity.Rows.Where(r => r.Key != ""), r => Assert.False(string.IsNullOrEmpty(r.Name), $"city {r.Key} has no name"));
+        var csv = await (await guangdong.GetAsync($"/api/v1/admin/statistics.csv?batchId={batch.Id}&groupBy=city")).Content.ReadAsStringAsync();
+        Assert.Contains("分组 (city),名称 (name),领取 (claimed)", csv, StringComparison.Ordinal);
+        Assert.All(byCity.Rows.Where(r => r.Key != ""), r => Assert.Contains($"{r.Key},{r.Name},", csv, StringComparison.Ordinal));
+
         var byChannel = await VoucherApi.ReadAsync<StatisticsResponse>(await guangdong.GetAsync($"/api/v1/admin/statistics?batchId={batch.Id}&groupBy=channel"), HttpStatusCode.OK);
         Assert.Equal(4, Assert.Single(byChannel.Rows, r => r.Key == Demo.NationalApp).Claimed);
+        Assert.All(byChannel.Rows, r => Assert.Null(r.Name));
         // An approval is the application's step: counted under its batch and institution, not under a claimant or channel.
         Assert.Equal(1, Assert.Single(byChannel.Rows, r => r.Key == "").SubsidyApproved);
 

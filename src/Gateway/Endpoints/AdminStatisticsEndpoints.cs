@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Text;
+using Vouchers.Gateway.Regions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Vouchers.Contracts;
 using Vouchers.Domain;
@@ -46,7 +47,7 @@ public static class AdminStatisticsEndpoints
         return TypedResults.Ok(new StatisticsResponse(
             StatisticsQueryInput.NameOf(query.GroupBy),
             StatisticsRowView.From("", answer.Rows.Aggregate(StatisticsCounts.Zero, (sum, r) => sum + r.Counts)),
-            [.. answer.Rows.Select(r => StatisticsRowView.From(r.Key, r.Counts))],
+            [.. answer.Rows.Select(r => StatisticsRowView.From(r.Key, r.Counts, RegionName(query.GroupBy, r.Key)))],
             [.. answer.Batches.Select(BatchStatisticsView.From)]));
     }
 
@@ -62,12 +63,19 @@ public static class AdminStatisticsEndpoints
 
         var answer = await grains.GetGrain<IStatisticsReaderGrain>(0).QueryAsync(query);
         var name = StatisticsQueryInput.NameOf(query.GroupBy);
+        var regions = IsRegion(query.GroupBy);
         var csv = new StringBuilder();
-        csv.Append(Header(name)).Append("\r\n");
+        csv.Append(Header(name, regions)).Append("\r\n");
         foreach (var row in answer.Rows)
         {
             var c = row.Counts;
             Csv.Field(csv, row.Key);
+            if (regions)
+            {
+                csv.Append(',');
+                Csv.Field(csv, RegionName(query.GroupBy, row.Key) ?? "");
+            }
+
             foreach (var count in new[] { c.Claimed, c.Returned, c.Live, c.Expired, c.Used, c.CheckedIn, c.SubsidyApplied, c.SubsidyApproved, c.SubsidyRejected, c.Redeemed })
             {
                 csv.Append(',').Append(count.ToString(CultureInfo.InvariantCulture));
@@ -85,8 +93,17 @@ public static class AdminStatisticsEndpoints
             $"statistics-{scope}-{name}-{ChinaTime.Today(time):yyyyMMdd}.csv");
     }
 
-    /// <summary>Chinese column names with the API's in brackets, so the file reads in Excel and maps to the JSON.</summary>
-    private static string Header(string groupBy) =>
-        $"分组 ({groupBy}),领取 (claimed),退还 (returned),有效 (live),过期 (expired),使用 (used),签到 (checkedIn),补贴申请 (subsidyApplied)," +
+    private static bool IsRegion(StatisticsDimension dimension) =>
+        dimension is StatisticsDimension.Province or StatisticsDimension.City or StatisticsDimension.County;
+
+    /// <summary>The name of a region group's division; null for other groupings.</summary>
+    private static string? RegionName(StatisticsDimension dimension, string key) => IsRegion(dimension) ? DivisionNames.Of(key) : null;
+
+    /// <summary>
+    /// Chinese column names with the API's in brackets, so the file reads in Excel and maps to the JSON; grouped by
+    /// region, the division's name follows its code.
+    /// </summary>
+    private static string Header(string groupBy, bool regions) =>
+        $"分组 ({groupBy}),{(regions ? "名称 (name)," : "")}领取 (claimed),退还 (returned),有效 (live),过期 (expired),使用 (used),签到 (checkedIn),补贴申请 (subsidyApplied)," +
         "补贴通过 (subsidyApproved),补贴驳回 (subsidyRejected),兑付核销 (redeemed),承诺资金 (fundsCommitted),已拨付资金 (fundsDisbursed)";
 }

@@ -5,7 +5,8 @@ namespace Vouchers.Http.Contracts;
 /// <summary>
 /// Counts of one group: claims (and those still holding stock after returns), expiries (claims neither used nor
 /// returned within their validity), uses, check-ins, the subsidy steps and redemptions, with the subsidy committed by
-/// claims neither returned nor expired and disbursed by redemptions, in yuan.
+/// claims neither returned nor expired and disbursed by redemptions, in yuan. <see cref="Name"/> names a region
+/// group's division (grouped by province, city or county; null otherwise and for a code without a known name).
 /// </summary>
 public sealed record StatisticsRowView(
     string Key,
@@ -20,13 +21,14 @@ public sealed record StatisticsRowView(
     int SubsidyRejected,
     int Redeemed,
     decimal FundsCommitted,
-    decimal FundsDisbursed)
+    decimal FundsDisbursed,
+    string? Name = null)
 {
-    public static StatisticsRowView From(string key, StatisticsCounts c)
+    public static StatisticsRowView From(string key, StatisticsCounts c, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(c);
         return new(key, c.Claimed, c.Returned, c.Live, c.Expired, c.Used, c.CheckedIn, c.SubsidyApplied, c.SubsidyApproved, c.SubsidyRejected,
-            c.Redeemed, c.FundsCommitted, c.FundsDisbursed);
+            c.Redeemed, c.FundsCommitted, c.FundsDisbursed, name);
     }
 }
 

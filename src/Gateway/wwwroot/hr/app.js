@@ -64,7 +64,7 @@
       "status.paused": "已暂停",
       "status.closed": "已结束",
       regionsTitle: "地区分布（按户籍城市，前 15）",
-      regionsChart: "按户籍城市（行政区划代码）的领取量",
+      regionsChart: "按户籍城市的领取量",
       agesTitle: "年龄段",
       agesChart: "按领取时年龄段的领取量",
       gendersTitle: "性别",
@@ -133,7 +133,7 @@
       "status.paused": "Paused",
       "status.closed": "Closed",
       regionsTitle: "Regions (claimant's registered city, top 15)",
-      regionsChart: "Claims by the claimant's registered city (division code)",
+      regionsChart: "Claims by the claimant's registered city",
       agesTitle: "Age bands",
       agesChart: "Claims by age band on the claim day",
       gendersTitle: "Gender",
@@ -543,7 +543,7 @@
   }
 
   function top(rows, value, n) {
-    return rows.map((r) => ({ key: r.key, value: value(r) }))
+    return rows.map((r) => ({ key: r.key, name: r.name, value: value(r) }))
       .filter((r) => r.value > 0)
       .sort((a, b) => b.value - a.value || a.key.localeCompare(b.key))
       .slice(0, n);
@@ -551,7 +551,7 @@
 
   function renderRegions() {
     const items = top(data.city.rows, (r) => r.claimed, TOP_REGIONS)
-      .map((r) => ({ ...r, label: r.key || t("unknownRegion") }));
+      .map((r) => ({ ...r, label: r.name ?? (r.key || t("unknownRegion")) }));
     bars(el.regions, t("regionsChart"), items, 90);
   }
 
