@@ -14,5 +14,5 @@ trap gateway_stop EXIT
 # scan-gun-verify looks up never-issued and mistyped codes by design: lift the brute-force guard for it.
 gateway_start http://127.0.0.1:5091 11191 30091 TestResults/loadtests/gateway.log --Verification:MaxFailedLookups 1000000000
 
-dotnet "$runner" --scenario claim-burst,sold-out-storm,scan-gun-verify,mixed-day \
+dotnet "$runner" --scenario claim-burst,sold-out-storm,scan-gun-verify,mixed-day,statistics \
   --target http://127.0.0.1:5091 --smoke --progress 0 --report-folder TestResults/loadtests --report-name smoke

@@ -50,7 +50,8 @@ w = lines.append
 w("# Benchmarks")
 w("")
 w("Written by `scripts/bench.sh` from one run on the machine below; every figure on this page comes from that run's")
-w("load-test reports. Run it again to replace the page (figures from another machine are not comparable).")
+w("load-test reports, except the sections after \"Measured by other commands\" at the end, which name their own commands")
+w("and which it keeps. Run it again to replace the page (figures from another machine are not comparable).")
 w("")
 w("## The machine")
 w("")
@@ -316,5 +317,14 @@ for x in steps:
     w(x["command"])
 w("```")
 w("")
+# Sections measured by other commands follow this marker in the page; they are not this run's, so they are kept as
+# they are (each names its own command, machine and date).
+KEPT = "<!-- Measured by other commands than scripts/bench.sh: kept as they are when it rewrites this page. -->"
+kept = []
+if os.path.exists(out):
+    with open(out, encoding="utf-8") as f:
+        previous = f.read()
+    if KEPT in previous:
+        kept = [previous[previous.index(KEPT):].rstrip("\n"), ""]
 with open(out, "w") as f:
-    f.write("\n".join(lines))
+    f.write("\n".join(lines + kept))

@@ -19,18 +19,26 @@ public sealed record LoadTestOptions
     public string ReportFolder { get; init; } = "reports";
     public string? ReportName { get; init; }
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Rates given with a scenario's name (<c>--scenario claim-burst:2000,statistics:20</c>); they win over --rate.</summary>
+    public IReadOnlyDictionary<string, int> Rates { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>The settings one scenario runs with: <see cref="Settings"/>, at the rate given with its name if any.</summary>
+    public ScenarioSettings SettingsOf(string scenario) =>
+        Rates.TryGetValue(scenario, out var rate) ? Settings with { Rate = rate } : Settings;
 }
 
 public static class CommandLine
 {
-    public static readonly string[] ScenarioNames = [ClaimBurst.Name, SoldOutStorm.Name, ScanGunVerify.Name, MixedDay.Name, Ceiling.Name];
+    public static readonly string[] ScenarioNames = [ClaimBurst.Name, SoldOutStorm.Name, ScanGunVerify.Name, MixedDay.Name, StatisticsReads.Name, Ceiling.Name];
 
     public const string Usage = """
         usage: dotnet loadtests/Vouchers.LoadTests/bin/Release/net10.0/Vouchers.LoadTests.dll --scenario <name>[,<name>...] --target <baseUrl> [options]
 
-          --scenario NAMES       claim-burst, sold-out-storm, scan-gun-verify, mixed-day, ceiling (comma-separated; they run together)
+          --scenario NAMES       claim-burst, sold-out-storm, scan-gun-verify, mixed-day, statistics, ceiling (comma-separated;
+                                 they run together); NAME:RATE gives that scenario its own rate, e.g. claim-burst:2000,statistics:20
           --target URL           the engine (or baseline) base URL, e.g. http://127.0.0.1:5080   [env VOUCHERS_TARGET]
-          --rate N               arrivals per second (open model); default per scenario, 20 with --smoke
+          --rate N               arrivals per second (open model) of every scenario without its own; default per scenario, 20 with --smoke
           --duration 30s         measured load duration (ms, s, m, h or hh:mm:ss)
           --warmup 3s            unmeasured load before it (0 to skip)
           --quantity N           vouchers per batch the scenario creates
@@ -114,16 +122,43 @@ public static class CommandLine
             throw new UsageException("");
         }
 
-        var scenarios = (Get("--scenario") ?? throw new UsageException("--scenario is required."))
-            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToList();
+        var scenarios = new List<string>();
+        var rates = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var entry in (Get("--scenario") ?? throw new UsageException("--scenario is required."))
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var (name, rateText) = entry.IndexOf(':', StringComparison.Ordinal) is var colon and >= 0
+                ? (entry[..colon].Trim(), entry[(colon + 1)..].Trim())
+                : (entry, null);
+            if (!ScenarioNames.Contains(name))
+            {
+                throw new UsageException($"Unknown scenario '{name}'; choose from {string.Join(", ", ScenarioNames)}.");
+            }
+
+            if (rateText is not null)
+            {
+                if (!int.TryParse(rateText, NumberStyles.None, CultureInfo.InvariantCulture, out var rate) || rate < 1)
+                {
+                    throw new UsageException($"--scenario {entry}: the rate after ':' must be a whole number of at least 1 (arrivals per second).");
+                }
+
+                if (rates.TryGetValue(name, out var earlier) && earlier != rate)
+                {
+                    throw new UsageException($"--scenario names {name} with two rates ({earlier} and {rate}).");
+                }
+
+                rates[name] = rate;
+            }
+
+            if (!scenarios.Contains(name))
+            {
+                scenarios.Add(name);
+            }
+        }
+
         if (scenarios.Count == 0)
         {
             throw new UsageException("--scenario names no scenario.");
-        }
-
-        if (scenarios.FirstOrDefault(s => !ScenarioNames.Contains(s)) is { } unknown)
-        {
-            throw new UsageException($"Unknown scenario '{unknown}'; choose from {string.Join(", ", ScenarioNames)}.");
         }
 
         var targetText = Get("--target") ?? environment("VOUCHERS_TARGET") ?? throw new UsageException("--target is required (e.g. http://127.0.0.1:5080).");
@@ -191,6 +226,7 @@ public static class CommandLine
             ReportFolder = Get("--report-folder") ?? "reports",
             ReportName = Get("--report-name"),
             ProgressInterval = Time("--progress", allowZero: true) ?? TimeSpan.FromSeconds(5),
+            Rates = rates,
         };
 
         string? Get(string name) => values.TryGetValue(name, out var v) ? v : null;

@@ -128,6 +128,10 @@ public sealed class VoucherApi : IDisposable
     public Task<ApiResponse> DisburseAsync(string applicationId, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, $"/api/v1/admin/subsidy-applications/{applicationId}/disburse", Keys.Admin, null, cancellationToken);
 
+    /// <summary>The admin's statistics (<c>GET /api/v1/admin/statistics?…</c>) for a query string such as <c>region=44&amp;groupBy=city</c>.</summary>
+    public Task<ApiResponse> StatisticsAsync(string query, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Get, $"/api/v1/admin/statistics?{query}", Keys.Admin, null, cancellationToken);
+
     public void Dispose() => transport.Dispose();
 
     public static string Text(ApiResponse r)

@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using Vouchers.Contracts;
 
 namespace Vouchers;
@@ -37,6 +38,13 @@ public interface IEventPumpGrain : IGrainWithStringKey
 [Alias("IStatisticsGrain")]
 public interface IStatisticsGrain : IGrainWithStringKey
 {
+    /// <summary>
+    /// The counts the query selects. Interleaves with the grain's other calls, so a query need not wait while counts are
+    /// written to storage. Safe because it is synchronous and only reads: it runs as one turn between the turns of a
+    /// delivery, which counts a whole page in one turn, so it sees all of a page's counts or none of them; the only
+    /// work that may overlap it is the storage provider serializing the same state, which only reads as well.
+    /// </summary>
+    [AlwaysInterleave]
     [Alias("Query")] Task<StatisticsSlice> QueryAsync(StatisticsQuery query);
 }
 
